@@ -1,0 +1,126 @@
+"""From bytes of unknown origin to text, or a clear reason why not."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..model import Problem
+
+
+class ReadError(Exception):
+    """An input item that cannot be read; the message is the one-line reason."""
+
+
+# Leading bytes of common binary formats, for a friendlier reason than "binary".
+_MAGIC = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"\x7fELF", "an executable"),
+    (b"BZh", "bzip2-compressed data"),
+    (b"\xfd7zXZ", "xz-compressed data"),
+    (b"RIFF", "a RIFF (audio/video) file"),
+    (b"OggS", "an Ogg media file"),
+    (b"ID3", "an MP3 file"),
+    (b"\x00\x00\x00", "binary data"),
+]
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w.:-]+)""", re.I)
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What binary format the data is, or None if it may be text."""
+    if any(data.startswith(b) for b, _ in _BOMS):
+        return None
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    if b"\x00" in data[:8192]:
+        return "binary data"
+    return None
+
+
+def decode(data: bytes, *, declared: str | None = None, notes: list[str] | None = None) -> str:
+    """Decode ``data`` as text.
+
+    UTF-8 first (it is what nearly all news is in), then a charset the
+    container declared, then a mostly-UTF-8 text with a few broken bytes, then
+    a detected legacy encoding. Anything that was guessed is said in ``notes``
+    so the caller can report it. Raises :class:`ReadError` when the data is not
+    text at all.
+    """
+    if not data.strip():
+        raise ReadError("empty")
+    what = sniff_binary(data)
+    if what:
+        raise ReadError(f"not text: {what}")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(enc, errors="replace"))
+    try:
+        return _checked(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
+    declared = declared or _declared_charset(data)
+    if declared:  # (when it says UTF-8, the strict decode above already failed)
+        try:
+            return _checked(data.decode(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd")
+    multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
+    if multibyte and bad <= max(2, len(data) // 200):
+        _note(notes, f"not valid UTF-8: {bad} broken byte sequence(s) replaced")
+        return _checked(replaced)
+    guess = _guess(data)
+    if guess:
+        enc, text = guess
+        _note(notes, f"not valid UTF-8: decoded as {enc}")
+        return _checked(text)
+    raise ReadError("not text: invalid UTF-8 and no other encoding fits")
+
+
+def _note(notes: list[str] | None, msg: str) -> None:
+    if notes is not None:
+        notes.append(msg)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def _guess(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None or best.chaos > 0.2:
+        return None
+    try:
+        return best.encoding, data.decode(best.encoding)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _checked(text: str) -> str:
+    """Reject text that decoded but is mostly control characters (corrupt data)."""
+    sample = text[:20000]
+    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+        raise ReadError("not text: too many control characters (binary or corrupt)")
+    return text
+
+
+def problem(item: str, err: BaseException) -> Problem:
+    return Problem(item=item, reason=str(err) or type(err).__name__)

@@ -1,0 +1,391 @@
+"""Input formats: each turns one input (a file, stdin, a fetched body) into
+raw :class:`~newsfuse.model.Document` items, or :class:`~newsfuse.model.Problem`
+items for the parts that cannot be read. Containers (JSONL, WARC, feeds) are
+streamed, and one bad row or record never stops the rest.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import IO, Any
+from urllib.parse import urlsplit
+
+from ..model import Document, Problem
+from ..dates import parse_datetime
+from .decode import ReadError, decode, sniff_binary
+
+Item = Document | Problem
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # per article document; containers are streamed
+
+EXTENSIONS = {
+    ".txt": "txt", ".text": "txt", ".md": "txt",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".shtml": "html",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".warc": "warc", ".arc": "warc",
+    ".rss": "feed", ".atom": "feed", ".xml": "xml",
+}
+
+
+@dataclass(slots=True)
+class FormatOptions:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    keep_raw: bool = True
+
+
+def format_from_name(name: str) -> str | None:
+    """The format a file name announces (None: look at the content)."""
+    lower = name.lower()
+    if lower.endswith((".warc.gz", ".arc.gz")):
+        return "warc"
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    dot = lower.rfind(".")
+    return EXTENSIONS.get(lower[dot:]) if dot >= 0 else None
+
+
+def sniff(head: bytes) -> str:
+    """The format of content from its first bytes: warc, feed, html, json, jsonl or txt."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(31).decompress(head, 4096)
+        except zlib.error:
+            return "binary"
+    if head.startswith(b"WARC/"):
+        return "warc"
+    text = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<"):
+        if re.search(rb"<(?:rss|feed|rdf:rdf)\b", text):
+            return "feed"
+        return "html"
+    if text.startswith(b"{"):
+        return "jsonl"
+    if text.startswith(b"["):
+        return "json"
+    return "txt"
+
+
+def read_capped(stream: IO[bytes], limit: int, size: int | None = None) -> bytes:
+    """Read a whole document, refusing anything over ``limit`` bytes."""
+    if size is not None and size > limit:
+        raise ReadError(f"too large: {_mb(size)} (limit {_mb(limit)}; see --max-bytes)")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ReadError(f"too large: more than {_mb(limit)} (see --max-bytes)")
+    return data
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB"
+
+
+# --- single documents --------------------------------------------------------
+
+
+def parse_text(name: str, data: bytes, opts: FormatOptions, fmt: str = "txt") -> Iterator[Item]:
+    notes: list[str] = []
+    try:
+        text = decode(data, notes=notes)
+    except ReadError as e:
+        yield Problem(name, str(e))
+        return
+    for note in notes:
+        yield Problem(name, note, skipped=False)
+    if fmt == "html":
+        yield Document(origin=name, format="html", html=text, raw=text if opts.keep_raw else None)
+    else:
+        yield Document(origin=name, format="txt", text=text, raw=text if opts.keep_raw else None)
+
+
+# --- JSON and JSONL -------------------------------------------------------------
+
+# Field names used by common crawlers and datasets (news-please / CC-News,
+# NewsAPI, GDELT-style exports) besides the ones PRODUCT.md names.
+_FIELDS = {
+    "id": ("id", "_id", "uuid", "article_id", "doc_id"),
+    "url": ("url", "link", "canonical_url", "source_url", "uri"),
+    "title": ("title", "headline", "name"),
+    "text": ("text", "maintext", "body", "content", "article", "full_text", "description"),
+    "html": ("html", "raw_html", "content_html", "html_content"),
+    "published": ("published", "date_publish", "published_at", "publishedAt", "publication_date",
+                  "pubDate", "datePublished", "date", "timestamp", "created_at", "date_modify"),
+    "source": ("source", "outlet", "source_domain", "publisher", "site", "sitename", "site_name", "domain"),
+    "language": ("language", "lang"),
+    "authors": ("authors", "author", "byline"),
+}
+
+
+def _field(row: dict[str, Any], name: str) -> Any:
+    for key in _FIELDS[name]:
+        value = row.get(key)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def row_to_document(row: Any, origin: str, raw: str | None) -> Item:
+    """One JSON object as a Document, or the reason it is not an article."""
+    if not isinstance(row, dict):
+        return Problem(origin, f"not a JSON object but {type(row).__name__}")
+    text, html = _field(row, "text"), _field(row, "html")
+    if not isinstance(text, str) or not text.strip():
+        text = None
+    if not isinstance(html, str) or not html.strip():
+        html = None
+    if text is None and html is None:
+        return Problem(origin, "no text or html field")
+    source = _field(row, "source")
+    if isinstance(source, dict):  # NewsAPI: {"id": ..., "name": ...}
+        source = source.get("name") or source.get("id")
+    authors = _field(row, "authors")
+    if isinstance(authors, str):
+        authors = [authors]
+    rid = _field(row, "id")
+    published = parse_datetime(_field(row, "published"))
+    known = {k for keys in _FIELDS.values() for k in keys}
+    return Document(
+        origin=origin,
+        format="json",
+        text=None if html else text,
+        html=html,
+        id=str(rid) if rid is not None else None,
+        url=_str(_field(row, "url")),
+        title=_str(_field(row, "title")),
+        source=_str(source),
+        published=published,
+        published_via="field" if published else None,
+        language=_str(_field(row, "language")),
+        raw=raw,
+        extra={
+            **{k: v for k, v in row.items() if k not in known},
+            **({"authors": [str(a) for a in authors]} if isinstance(authors, list) else {}),
+            **({"text": text} if html and text else {}),
+        },
+    )
+
+
+def _str(value: Any) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[Item]:
+    """One article per line; a bad line is reported by its number and skipped."""
+    for lineno, line in _lines(stream, opts.max_bytes):
+        origin = f"{name}:{lineno}"
+        if isinstance(line, ReadError):
+            yield Problem(origin, str(line))
+            continue
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            text = line.decode("utf-8", errors="replace")
+            yield Problem(origin, "not valid UTF-8: broken byte sequences replaced", skipped=False)
+        try:
+            row = json.loads(text)
+        except json.JSONDecodeError as e:
+            yield Problem(origin, f"invalid JSON ({e.msg} at column {e.colno})")
+            continue
+        yield row_to_document(row, origin, text.rstrip("\n") if opts.keep_raw else None)
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | ReadError]]:
+    lineno = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of the oversized line
+                more = stream.readline(1 << 20)
+                if not more or more.endswith(b"\n"):
+                    break
+            yield lineno, ReadError(f"line too large: more than {_mb(limit)} (see --max-bytes)")
+            continue
+        yield lineno, line
+
+
+def parse_json(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[Item]:
+    """A JSON array of articles, a single article object, or JSON lines."""
+    head = stream.read(1 << 16)
+    rest = io.BytesIO(head)
+    if head.lstrip().startswith(b"{") and b"\n{" in head:
+        yield from parse_jsonl(name, _Chain(rest, stream), opts)
+        return
+    try:
+        data = read_capped(_Chain(rest, stream), max(opts.max_bytes, 256 * 1024 * 1024))
+        value = json.loads(data.decode("utf-8", errors="replace"))
+    except (ReadError, json.JSONDecodeError) as e:
+        yield Problem(name, f"invalid JSON ({getattr(e, 'msg', e)})")
+        return
+    if isinstance(value, dict):
+        items = next((value[k] for k in ("articles", "items", "data", "results") if isinstance(value.get(k), list)), None)
+        if items is None:
+            yield row_to_document(value, name, json.dumps(value, ensure_ascii=False) if opts.keep_raw else None)
+            return
+        value = items
+    if not isinstance(value, list):
+        yield Problem(name, "JSON is neither an article object nor a list of them")
+        return
+    for i, row in enumerate(value):
+        yield row_to_document(row, f"{name}[{i}]", json.dumps(row, ensure_ascii=False) if opts.keep_raw else None)
+
+
+class _Chain(io.RawIOBase):
+    """Bytes already read followed by the rest of a stream, as one stream."""
+
+    def __init__(self, first: io.BytesIO, rest: IO[bytes]) -> None:
+        self._first, self._rest = first, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        data = self._first.read(len(b)) or self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def readline(self, size: int | None = -1) -> bytes:  # type: ignore[override]
+        line = self._first.readline(size if size is not None else -1)
+        if line.endswith(b"\n") or (size is not None and size >= 0 and len(line) >= size):
+            return line
+        more = self._rest.readline(-1 if size is None or size < 0 else size - len(line))
+        return line + more
+
+
+# --- WARC -----------------------------------------------------------------------
+
+
+def parse_warc(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[Item]:
+    """HTML pages from the response (and resource) records of a WARC file.
+
+    A truncated or corrupt archive yields the records before the damage and one
+    problem saying where it stopped.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    count = 0
+    try:
+        for record in ArchiveIterator(stream):
+            if record.rec_type not in ("response", "resource"):
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            origin = f"{name}@{count}" if not url else f"{name}#{url}"
+            ctype = ""
+            if record.rec_type == "response":
+                if record.http_headers is None:
+                    continue
+                status = record.http_headers.get_statuscode()
+                if status != "200":
+                    continue
+                ctype = record.http_headers.get_header("Content-Type") or ""
+            else:
+                ctype = record.rec_headers.get_header("Content-Type") or ""
+            if ctype and "html" not in ctype.lower():
+                continue
+            body = record.content_stream().read(opts.max_bytes + 1)
+            count += 1
+            if len(body) > opts.max_bytes:
+                yield Problem(origin, f"too large: more than {_mb(opts.max_bytes)} (see --max-bytes)")
+                continue
+            notes: list[str] = []
+            try:
+                html = decode(body, declared=_charset(ctype), notes=notes)
+            except ReadError as e:
+                yield Problem(origin, str(e))
+                continue
+            for note in notes:
+                yield Problem(origin, note, skipped=False)
+            crawled = parse_datetime(record.rec_headers.get_header("WARC-Date"))
+            yield Document(
+                origin=origin, format="warc", html=html, url=url,
+                published=crawled, published_via="warc" if crawled else None,
+                raw=html if opts.keep_raw else None,
+            )
+    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, gzip.BadGzipFile) as e:
+        detail = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+        yield Problem(name, f"truncated or corrupt WARC after {count} page(s): {detail}")
+
+
+def _charset(content_type: str) -> str | None:
+    m = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.I)
+    return m.group(1) if m else None
+
+
+# --- RSS and Atom feeds -----------------------------------------------------------
+
+
+def parse_feed(name: str, data: bytes, opts: FormatOptions, base_url: str | None = None) -> Iterator[Item]:
+    """One document per feed entry, with its link, date and content or summary.
+
+    Entries that carry only a teaser are still articles; :func:`newsfuse.read`
+    can follow their links to fetch the full page (``follow_links``).
+    """
+    import feedparser
+
+    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    if not parsed.entries:
+        reason = parsed.get("bozo_exception")
+        yield Problem(name, f"not a readable feed ({reason})" if reason else "feed has no entries")
+        return
+    outlet = parsed.feed.get("title") or (domain(parsed.feed.get("link")) if parsed.feed.get("link") else None)
+    for i, entry in enumerate(parsed.entries):
+        link = entry.get("link")
+        origin = f"{name}#{link}" if link else f"{name}#{i}"
+        content, ctype = _entry_content(entry)
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = datetime(*when[:6], tzinfo=timezone.utc) if when else None
+        is_html = "html" in ctype
+        authors = [a.get("name") for a in entry.get("authors", []) if a.get("name")]
+        yield Document(
+            origin=origin,
+            format="feed",
+            text=None if is_html else content,
+            html=f"<html><body><article>{content}</article></body></html>" if is_html else None,
+            id=None,
+            url=link,
+            title=entry.get("title"),
+            source=outlet,
+            published=published,
+            published_via="feed" if published else None,
+            raw=content if opts.keep_raw else None,
+            extra={"feed": name, **({"authors": authors} if authors else {}), "feed_summary_only": not entry.get("content")},
+        )
+
+
+def _entry_content(entry: Any) -> tuple[str, str]:
+    """The fullest text an entry carries, and its type."""
+    best, btype = "", "text/plain"
+    for c in entry.get("content", []) or []:
+        if len(c.get("value", "")) > len(best):
+            best, btype = c.get("value", ""), c.get("type", "text/html")
+    summary = entry.get("summary", "")
+    if len(summary) > len(best):
+        best, btype = summary, (entry.get("summary_detail") or {}).get("type", "text/html")
+    return best, btype
+
+
+def domain(url: str | None) -> str | None:
+    """The host of a URL without "www.", as a stand-in outlet name."""
+    host = urlsplit(url or "").hostname
+    return host[4:] if host and host.startswith("www.") else host
+
+
+def looks_binary(head: bytes) -> str | None:
+    """Binary content that no reader should try (images, archives, executables)."""
+    if head.startswith(b"\x1f\x8b"):
+        return None  # gzip: looked into by sniff()
+    return sniff_binary(head)
