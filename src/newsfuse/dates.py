@@ -156,7 +156,7 @@ def parse_date_line(line: str) -> datetime | None:
                 return None
         elif kind == "other":
             return None
-    if day is None or month is None or year is None or words > 4:
+    if day is None or month is None or year is None or words > 6:
         return None
     if not 1900 <= year <= 2100:
         return None

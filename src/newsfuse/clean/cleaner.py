@@ -37,7 +37,7 @@ _DATELINE = re.compile(
     r"^(?P<dateline>"
     # "PORT AVEL, Valdoria, March 6 (NWS) - " / "Berlin/Kiew (dpa) - " / "(CNN) - "
     r"(?:[A-ZÀ-Þ][\w'’.\-]*(?:[ /][A-ZÀ-Þ][\w'’.\-]*){0,3}(?:,\s*[\w'’. ]{1,30}){0,3}\s*)?"
-    r"\((?P<agency>[A-Z][\w.&'’ -]{0,30})\)\s*[-–—:]+\s*"
+    r"\((?P<agency>[A-Za-z][\w.&'’ -]{0,30})\)\s*[-–—:]+\s*"
     # "MOSCOW — " / "KYIV, Ukraine — ": an all-capitals place needs no agency
     r"|[A-Z][A-Z'’.\-]{2,}(?: [A-Z][A-Z'’.\-]+){0,3}(?:,\s*[A-Z][\w.]+(?: \d{1,2})?){0,2}\s*[—–]\s*"
     r")(?=\S)"
@@ -169,9 +169,7 @@ def clean_text(
         if rule in rules.END_OF_ARTICLE:
             in_end_zone = True
         elif rule == "byline":
-            names = rules.byline(block)
-            if names and names.lower() not in ("admin", "administrator"):
-                out.authors.append(names)
+            out.authors.extend(rules.byline(block) or [])
         elif rule == "date-line" and out.date_line is None and not out.paragraphs:
             out.date_line = block
     _cut_dateline(out)

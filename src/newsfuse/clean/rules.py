@@ -66,7 +66,7 @@ _TEASER = _starts(
     r"(?:\s*[:：|\-–—»>]\s*.{0,200}|\s+.{0,200})?$",
 )
 # "Related:" / "More:" / "Watch:" need their colon: "Related measures were announced" is prose.
-_TEASER_COLON = re.compile(r"^\W{0,3}(?:related|more|watch|video|listen|photos?|gallery|podcast|live|breaking|vidéo|à voir|regarder|zum video|im video|mehr dazu|ver video|mira|escucha|relacionad[oa]s?|más información)\s*[:：|]\s*.{0,200}$", _I)
+_TEASER_COLON = re.compile(r"^\W{0,3}(?:related|more|watch|video|listen|gallery|podcast|live|breaking|vidéo|à voir|regarder|zum video|im video|mehr dazu|ver video|mira|escucha|relacionad[oa]s?|más información)\s*[:：|]\s*.{0,200}$", _I)
 _VIDEO_WORD = _starts(r"play video|watch video|video duration|now playing|up next|duration", r"(?:\W.{0,80})?$")
 
 # --- follow, share, newsletter prompts ---------------------------------------
@@ -88,10 +88,10 @@ _SHARE_MUST = {"share", "tweet", "partager", "partagez", "teilen", "compartir", 
 
 # --- bylines and credits ------------------------------------------------------
 _NAME = r"(?:[A-ZÀ-Þ][\w'’.\-]*|(?:van|von|de|del|da|di|der|la|le|bin|al|el)\b)"
-_STAFF = r"(?:admin|administrator|editor|editors|staff|newsdesk|webdesk|team|redaktion|rédaction|redacción|redazione|agencies|agences|agenturen|guest|author)"
+_STAFF = r"(?i:admin|administrator|editor|editors|staff|newsdesk|webdesk|team|redaktion|rédaction|redacción|redazione|agencies|agences|agenturen|guest|author)"
 _BYLINE = re.compile(
     rf"^\W{{0,3}}(?i:by|par|von|por|di|text|written by|posted by|published by|story by|author|auteur|autor|autorin|autore)\s*[:：]?\s+"
-    rf"(?P<names>(?:{_NAME}(?:\s+{_NAME}){{0,4}}|{_STAFF})(?:\s*(?:,|and|&|et|und|y|e)\s*(?:{_NAME}(?:\s+{_NAME}){{0,4}}|{_STAFF}))*)"
+    rf"(?P<names>(?:{_NAME}(?:\s+{_NAME}){{0,4}}|(?:the\s+)?{_STAFF})(?:\s*(?:,|and|&|et|und|y|e)\s*(?:{_NAME}(?:\s+{_NAME}){{0,4}}|{_STAFF}))*)"
     rf"(?P<rest>\s*(?:[,|·•–—-]\s*.{{0,80}})?)$",
     re.UNICODE,
 )
@@ -201,8 +201,11 @@ def share_bar(line: str) -> bool:
     return bool(words) and len(words) <= 16 and all(w in _SHARE_WORDS for w in words) and bool(_SHARE_MUST & set(words))
 
 
-def byline(line: str) -> str | None:
-    """The names in a byline ("By Jane Doe, Reuters"), or None."""
+def byline(line: str) -> list[str] | None:
+    """The author names in a byline ("By Jane Doe and John Smith, Reuters"), or None.
+
+    Agencies and staff labels ("admin", "Newsdesk") make a byline but are not names.
+    """
     if len(line) > 120:
         return None
     m = _BYLINE.match(line.strip())
@@ -212,7 +215,11 @@ def byline(line: str) -> str | None:
     # The rest may be an outlet, a role or a date, but not a clause: no sentence inside.
     if rest and re.search(r"[.!?]\s+\w", rest):
         return None
-    return m.group("names")
+    names = re.split(r"\s*(?:,|&|\band\b|\bet\b|\bund\b|\by\b|\be\b)\s*", m.group("names"))
+    return [n for n in names if n and not _NOT_A_NAME.match(n)]
+
+
+_NOT_A_NAME = re.compile(rf"^(?:the\s+)?(?:{_STAFF}|{_AGENCIES})$", re.I)
 
 
 _NO_LETTERS = re.compile(r"^[\W\d_]*$", re.UNICODE)

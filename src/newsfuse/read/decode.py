@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 from ..model import Problem
 
@@ -105,20 +106,32 @@ def _declared_charset(data: bytes) -> str | None:
 def _guess(data: bytes) -> tuple[str, str] | None:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data[:200_000]).best()
-    if best is None or best.chaos > 0.2:
+    matches = list(from_bytes(data[:200_000]))
+    if not matches or matches[0].chaos > 0.2:
         return None
+    best = matches[0]
+    # Short Western texts fit several code pages equally well; Windows-1252 is
+    # by far the most common one in news, so it wins a tie.
+    western = next((m for m in matches if m.encoding == "cp1252" and m.chaos <= best.chaos + 0.01), None)
+    encoding = (western or best).encoding
     try:
-        return best.encoding, data.decode(best.encoding)
+        return encoding, data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         return None
 
 
 def _checked(text: str) -> str:
-    """Reject text that decoded but is mostly control characters (corrupt data)."""
+    """Reject text that decoded but is not text: control characters, or the
+    format, private-use and unassigned characters that binary data decoded as
+    UTF-16 turns into."""
     sample = text[:20000]
-    if sample and len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
+    if not sample:
+        return text
+    if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise ReadError("not text: too many control characters (binary or corrupt)")
+    odd = sum(1 for ch in sample if ch == "\ufffd" or unicodedata.category(ch) in ("Cf", "Co", "Cn", "Cs"))
+    if odd > max(8, len(sample) // 50):
+        raise ReadError("not text: mostly unassigned or invisible characters (binary or corrupt)")
     return text
 
 

@@ -167,12 +167,13 @@ def _describe(e: BaseException) -> str:
     import urllib3
 
     reason = getattr(e, "reason", None) or e
-    if isinstance(reason, (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError, TimeoutError)):
-        return "timed out"
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3: test it first.
     if isinstance(reason, urllib3.exceptions.NewConnectionError):
         if isinstance(reason.__cause__ or reason.__context__, ConnectionRefusedError) or "refused" in str(reason).lower():
             return "connection refused"
         return "cannot connect"
+    if isinstance(reason, (urllib3.exceptions.ConnectTimeoutError, urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+        return "timed out"
     if isinstance(reason, urllib3.exceptions.SSLError):
         return f"TLS error: {str(reason).splitlines()[0][:120]}"
     if isinstance(reason, urllib3.exceptions.ProtocolError):

@@ -272,52 +272,105 @@ def parse_warc(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[It
     """HTML pages from the response (and resource) records of a WARC file.
 
     A truncated or corrupt archive yields the records before the damage and one
-    problem saying where it stopped.
+    problem saying where it stopped. warcio itself stops quietly at a cut-off
+    record, so the end of the archive is checked here.
     """
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     count = 0
+    last_offset: int | None = None
     try:
-        for record in ArchiveIterator(stream):
+        records = ArchiveIterator(stream)
+        for record in records:
+            last_offset = records.offset  # where this record starts (get_record_offset() would consume it)
             if record.rec_type not in ("response", "resource"):
                 continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            origin = f"{name}@{count}" if not url else f"{name}#{url}"
-            ctype = ""
-            if record.rec_type == "response":
-                if record.http_headers is None:
-                    continue
-                status = record.http_headers.get_statuscode()
-                if status != "200":
-                    continue
-                ctype = record.http_headers.get_header("Content-Type") or ""
-            else:
-                ctype = record.rec_headers.get_header("Content-Type") or ""
-            if ctype and "html" not in ctype.lower():
-                continue
-            body = record.content_stream().read(opts.max_bytes + 1)
-            count += 1
-            if len(body) > opts.max_bytes:
-                yield Problem(origin, f"too large: more than {_mb(opts.max_bytes)} (see --max-bytes)")
-                continue
-            notes: list[str] = []
-            try:
-                html = decode(body, declared=_charset(ctype), notes=notes)
-            except ReadError as e:
-                yield Problem(origin, str(e))
-                continue
-            for note in notes:
-                yield Problem(origin, note, skipped=False)
-            crawled = parse_datetime(record.rec_headers.get_header("WARC-Date"))
-            yield Document(
-                origin=origin, format="warc", html=html, url=url,
-                published=crawled, published_via="warc" if crawled else None,
-                raw=html if opts.keep_raw else None,
-            )
-    except (ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, gzip.BadGzipFile) as e:
-        detail = str(e).splitlines()[0][:120] if str(e) else type(e).__name__
+            for item in _warc_items(name, record, count, opts):
+                if isinstance(item, Document):
+                    count += 1
+                elif item.reason.startswith("truncated"):
+                    raise _Truncated(item.reason)
+                yield item
+        problem = _warc_tail(stream, last_offset)
+        if problem:
+            raise _Truncated(problem)
+    except (_Truncated, ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as e:
+        # warcio fails in many ways on damaged input (AttributeError on a cut header)
+        if isinstance(e, (AttributeError, TypeError)) or not str(e):
+            detail = "a record could not be parsed"
+        else:
+            detail = str(e).splitlines()[0][:120]
         yield Problem(name, f"truncated or corrupt WARC after {count} page(s): {detail}")
+
+
+class _Truncated(Exception):
+    pass
+
+
+def _warc_items(name: str, record: Any, index: int, opts: FormatOptions) -> Iterator[Item]:
+    """The HTML page of one record (nothing for records that are not pages)."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    origin = f"{name}#{url}" if url else f"{name}@{index}"
+    if record.rec_type == "response":
+        if record.http_headers is None or record.http_headers.get_statuscode() != "200":
+            return
+        ctype = record.http_headers.get_header("Content-Type") or ""
+    else:
+        ctype = record.rec_headers.get_header("Content-Type") or ""
+    if ctype and "html" not in ctype.lower():
+        return
+    body = record.content_stream().read(opts.max_bytes + 1)
+    if len(body) > opts.max_bytes:
+        yield Problem(origin, f"too large: more than {_mb(opts.max_bytes)} (see --max-bytes)")
+        return
+    if getattr(record.raw_stream, "limit", 0) > 0:
+        yield Problem(origin, f"truncated record {url or index}: its body is cut short")
+        return
+    notes: list[str] = []
+    try:
+        html = decode(body, declared=_charset(ctype), notes=notes)
+    except ReadError as e:
+        yield Problem(origin, str(e))
+        return
+    yield from (Problem(origin, note, skipped=False) for note in notes)
+    crawled = parse_datetime(record.rec_headers.get_header("WARC-Date"))
+    yield Document(
+        origin=origin, format="warc", html=html, url=url,
+        published=crawled, published_via="warc" if crawled else None,
+        raw=html if opts.keep_raw else None,
+    )
+
+
+def _warc_tail(stream: IO[bytes], last_offset: int | None) -> str | None:
+    """Why the end of a seekable archive is damaged, or None if it is whole.
+
+    For gzip archives (one member per record), every member from the last
+    record on must be complete; for plain ones, nothing may follow the last
+    record but blank lines.
+    """
+    if last_offset is None or not stream.seekable():
+        return None
+    stream.seek(last_offset)
+    tail = stream.read()
+    if tail.startswith(b"\x1f\x8b"):
+        while tail:
+            d = zlib.decompressobj(31)
+            d.decompress(tail)
+            if not d.eof:
+                return "the last gzip member is cut short"
+            tail = d.unused_data.lstrip(b"\x00")
+        return None
+    header_end = tail.find(b"\r\n\r\n")
+    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", tail[: max(header_end, 0)])
+    if header_end < 0 or not m:
+        return "the last record's header is cut short"
+    end = header_end + 4 + int(m.group(1))
+    if len(tail) < end:
+        return "the last record is cut short"
+    if tail[end:].strip():
+        return "unreadable data after the last record"
+    return None
 
 
 def _charset(content_type: str) -> str | None:
