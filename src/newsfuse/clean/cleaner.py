@@ -7,7 +7,7 @@ are applied here:
 * the *end zone*: after a comment form, "Source link" or a copyright line, the
   short lines that follow are page furniture ("Most Popular", "On Key") until a
   real paragraph shows up again;
-* *continuations*: a lower-case line right after a removed line finishes it
+* *continuations*: a lower-case line right after a removed prompt finishes it
   ("Follow X on Google News" / "and be the first to know all the news");
 * the *title repeat*: extracted text often starts with the headline again;
 * *datelines* ("PORT AVEL, March 6 (NWS) - ") are cut off the first paragraph
@@ -153,7 +153,7 @@ def clean_text(
     out = Cleaned(paragraphs=[])
     title_key = _key(title) if title else None
     in_end_zone = False
-    previous_removed = False
+    previous_removed: str | None = None  # the rule that removed the previous block
     for i, block in enumerate(blocks):
         rule = _rule_for(block, i, title_key, in_end_zone, previous_removed, is_boilerplate)
         if rule == "caption" and not out.paragraphs:
@@ -162,11 +162,11 @@ def clean_text(
             if in_end_zone:
                 in_end_zone = False
             out.paragraphs.append(block)
-            previous_removed = False
+            previous_removed = None
             continue
         out.removed.append(Removal(block, rule))
-        previous_removed = True
-        if rule in rules.END_OF_ARTICLE:
+        previous_removed = rule
+        if rule in rules.END_OF_ARTICLE and out.paragraphs:
             in_end_zone = True
         elif rule == "byline":
             out.authors.extend(rules.byline(block) or [])
@@ -181,7 +181,7 @@ def _rule_for(
     index: int,
     title_key: str | None,
     in_end_zone: bool,
-    previous_removed: bool,
+    previous_removed: str | None,
     is_boilerplate: rules.Rule | None,
 ) -> str | None:
     if title_key and index < 3 and _key(block) == title_key:
@@ -193,7 +193,7 @@ def _rule_for(
         return "repeated-line"
     if in_end_zone and not _SENTENCE_END.search(block[-4:] + " "):
         return "after-article-end"
-    if previous_removed and block[:1].islower() and len(block.split()) <= 20:
+    if previous_removed in rules.PROMPTS and block[:1].islower() and len(block.split()) <= 20:
         return "continuation"
     return None
 

@@ -39,7 +39,7 @@ def _anywhere(phrases: str) -> re.Pattern[str]:
 
 
 # --- comment sections -------------------------------------------------------
-_COMMENT = _anywhere(
+_COMMENT = _starts(
     r"leave a (?:reply|comment)|post a comment|add a comment|write a comment|be the first to comment"
     r"|your email address will not be published|required fields are marked|this site uses akismet"
     r"|learn how your comment data is processed|log in to (?:comment|reply)|join the (?:conversation|discussion)"
@@ -49,13 +49,15 @@ _COMMENT = _anywhere(
     r"|schreibe einen kommentar|kommentar (?:schreiben|hinterlassen|verfassen)|(?:deine|ihre) e-?mail-?adresse wird nicht veröffentlicht"
     r"|erforderliche felder sind mit|diese website verwendet akismet|kommentare (?:anzeigen|lesen)"
     r"|deja (?:un comentario|una respuesta)|dejar un comentario|tu (?:dirección de )?correo electrónico no será publicad"
-    r"|los campos obligatorios están marcados|este sitio usa akismet|lascia un commento|deixe (?:um comentário|uma resposta)"
+    r"|los campos obligatorios están marcados|este sitio usa akismet|lascia un commento|deixe (?:um comentário|uma resposta)",
+    r".*$",
 )
 _COMMENT_HEADING = _whole(r"(?:\d+ )?(?:comments?|commentaires?|kommentare?|comentarios?|commenti|comentários)|reader comments|user comments")
 
 # --- "source link", "see also" and other teasers ------------------------------
 _SOURCE_LINK = _starts(r"source link|original source|lien source|lien d'origine|quellenlink|link zur quelle|enlace (?:de )?(?:origen|fuente)|fonte originale|link da fonte", r"(?:\W.{0,20})?$")
-_SOURCE_CREDIT = re.compile(r"^\W{0,3}(?:sources?|quelles?|fuentes?|fontes?|fonte)\s*[:：]\s*\S.{0,60}$", _I)
+# "Source: Reuters" credits an outlet; "Sources: Sox May Not Be Out Of The Chase" is a headline.
+_SOURCE_CREDIT = re.compile(r"^\W{0,3}(?:source|quelle|fuente|fonte)\s*[:：]\s*(?:\S+\s*){1,4}$", _I)
 _TEASER = _starts(
     r"see also|read also|also read|also interesting|read more|more on this(?: story)?|more from|related coverage|related stories|related articles"
     r"|further reading|you (?:may|might) also like|don'?t miss|recommended reading|editor'?s picks?|trending now|must read"
@@ -70,14 +72,14 @@ _TEASER_COLON = re.compile(r"^\W{0,3}(?:related|more|watch|video|listen|gallery|
 _VIDEO_WORD = _starts(r"play video|watch video|video duration|now playing|up next|duration", r"(?:\W.{0,80})?$")
 
 # --- follow, share, newsletter prompts ---------------------------------------
-_FOLLOW = _anywhere(
-    r"^\W{0,3}(?:follow|like|join|find) (?:us|\S+(?: \S+)?) on (?:twitter|facebook|instagram|google news|telegram|whatsapp|linkedin|youtube|tiktok|x|threads|bluesky|mastodon)"
-    r"|^\W{0,3}follow us\b|^\W{0,3}(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|alerts|email|inbox)"
-    r"|^\W{0,3}subscribe (?:to|now|today)\b|^\W{0,3}get (?:our|the) (?:daily )?newsletter|^\W{0,3}download (?:our|the) app"
-    r"|^\W{0,3}suivez[- ](?:nous|\S+) sur|^\W{0,3}abonnez-vous|^\W{0,3}inscrivez-vous\b.{0,60}newsletter|^\W{0,3}recevez (?:notre|la) newsletter"
-    r"|^\W{0,3}folgen sie (?:uns|\S+) (?:auf|bei)|^\W{0,3}abonnieren sie|^\W{0,3}newsletter abonnieren|^\W{0,3}melden sie sich\b.{0,60}newsletter"
-    r"|^\W{0,3}síguenos en|^\W{0,3}suscríbete|^\W{0,3}suscribite|^\W{0,3}seguici su|^\W{0,3}iscriviti alla newsletter|^\W{0,3}siga-nos"
-)
+_FOLLOW = re.compile(r"^\W{0,3}(?:" + _alt(
+    r"(?:follow|like|join|find) (?:us|\S+(?: \S+)?) on (?:twitter|facebook|instagram|google news|telegram|whatsapp|linkedin|youtube|tiktok|x|threads|bluesky|mastodon)"
+    r"|follow us\b|(?:sign up|subscribe|register)\b.{0,80}\b(?:newsletter|updates|alerts|email|inbox)"
+    r"|subscribe (?:to|now|today)\b|get (?:our|the) (?:daily )?newsletter|download (?:our|the) app"
+    r"|suivez[- ](?:nous|\S+) sur|abonnez-vous|inscrivez-vous\b.{0,60}newsletter|recevez (?:notre|la) newsletter"
+    r"|folgen sie (?:uns|\S+) (?:auf|bei)|abonnieren sie|newsletter abonnieren|melden sie sich\b.{0,60}newsletter"
+    r"|síguenos en|suscríbete|suscribite|seguici su|iscriviti alla newsletter|siga-nos"
+) + ")", _I)
 _SHARE_WORDS = set(
     "share shares shared sharing this article story post page on via by with to your friends tweet email e-mail mail print copy "
     "link url facebook twitter x linkedin whatsapp telegram pinterest reddit messenger flipboard tumblr bluesky threads "
@@ -95,12 +97,13 @@ _BYLINE = re.compile(
     rf"(?P<rest>\s*(?:[,|·•–—-]\s*.{{0,80}})?)$",
     re.UNICODE,
 )
-_CREDIT = _anywhere(
-    r"^\W{0,3}(?:with|additional) (?:additional )?(?:input|reporting|contributions?|information) (?:from|by)\b"
-    r"|^\W{0,3}(?:reporting|writing|editing|compiled|research|graphics) by\b|contributed to this (?:report|story|article)\s*\.?$"
-    r"|^\W{0,3}\(?(?:with|avec|mit|con) (?:afp|ap|reuters|dpa|efe|ansa|agencies|agences|agenturen|agencias)\)?\.?$"
-    r"|^\W{0,3}mit material (?:von|der)\b|^\W{0,3}con información de\b|^\W{0,3}avec (?:l'afp|afp|reuters|ap)\b"
-)
+_CREDIT = re.compile(r"^\W{0,3}(?:" + _alt(
+    r"(?:with|additional) (?:additional )?(?:input|reporting|contributions?|information) (?:from|by)\b"
+    r"|(?:reporting|writing|editing|compiled|research|graphics) by\b"
+    r"|\(?(?:with|avec|mit|con) (?:afp|ap|reuters|dpa|efe|ansa|agencies|agences|agenturen|agencias)\)?\.?$"
+    r"|mit material (?:von|der)\b|con información de\b|avec (?:l'afp|afp|reuters|ap)\b"
+) + ")", _I)
+_CONTRIBUTED = re.compile(r"contributed to this (?:report|story|article)\s*\.?$", _I)
 _AGENCIES = (
     r"AP|AFP|Reuters|REUTERS|dpa|DPA|EPA|EPA-EFE|EFE|Getty(?: Images)?|Xinhua|Anadolu|ANP|ANSA|Europa Press|Keystone|PA(?: Wire)?"
     r"|UPI|TASS|Sputnik|SIPA|Sipa|Shutterstock|iStock|Bloomberg|NurPhoto|ZUMA|Zuma|Imago|IMAGO|picture alliance|picture-alliance|KEYSTONE|AAP|Belga|BELGA"
@@ -113,8 +116,9 @@ _CAPTION = re.compile(
     r"|(?<![^\W\d_])©|(?i:\bphoto\s*credit\b|\bcrédit(?:s)? photo\b)|\b[A-Z]{2,}/[A-Z][a-z]+(?: [A-Z][a-z]+)*\s*$",
     re.UNICODE,
 )
-_COPYRIGHT = _anywhere(
-    r"^\W{0,3}(?:\(c\)|copyright)\b|all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados"
+_COPYRIGHT = re.compile(r"^\W{0,3}(?:\(c\)|copyright)\b", _I)
+_RESERVED = _anywhere(
+    r"all rights reserved|tous droits réservés|alle rechte vorbehalten|todos los derechos reservados|tutti i diritti riservati|todos os direitos reservados"
 )
 
 # --- site furniture -----------------------------------------------------------
@@ -263,23 +267,35 @@ _DURATION_END = re.compile(r"\s\(?(?:\d{1,2}:)?\d{1,2}:[0-5]\d\)?$")
 _CLOCK_WORDS = {"at", "until", "till", "from", "by", "before", "after", "à", "a", "um", "bis", "ab", "vers", "las", "les", "alle", "às"}
 
 
+# Cheap substring tests that must pass before an unanchored regex is searched:
+# most story lines fail them at once, which keeps cleaning fast.
+_COOKIE_HINTS = ("cookie", "javascript", "browser", "accept all", "reject all", "manage ")
+_RESERVED_HINTS = ("reserv", "réserv", "vorbehalten", "riservati")
+_CAPTION_HINTS = ("(", "©", "/", "|", "via", "photo", "crédit", "foto", "bild", "image", "credit", "imagen")
+
+
+def _has(line: str, hints: tuple[str, ...]) -> bool:
+    low = line.lower()
+    return any(h in low for h in hints)
+
+
 # The rules, in the order they are tried: (name, longest line it applies to, test).
 # The length bound is checked first: story paragraphs are long, and skipping
 # most rules for them is what keeps cleaning fast.
 Rule = Callable[[str], bool]
 RULES: list[tuple[str, int, Rule]] = [
     ("no-words", 10_000, lambda s: bool(_NO_LETTERS.match(s))),
-    ("comment-section", 300, lambda s: bool(_COMMENT.search(s) or _COMMENT_HEADING.match(s))),
+    ("comment-section", 300, lambda s: bool(_COMMENT.match(s) or _COMMENT_HEADING.match(s))),
     ("source-link", 120, lambda s: bool(_SOURCE_LINK.match(s) or _SOURCE_CREDIT.match(s))),
-    ("cookie-or-script-notice", 400, lambda s: bool(_COOKIES.search(s))),
-    ("follow-or-subscribe-prompt", 250, lambda s: bool(_FOLLOW.search(s))),
+    ("cookie-or-script-notice", 400, lambda s: _has(s, _COOKIE_HINTS) and bool(_COOKIES.search(s))),
+    ("follow-or-subscribe-prompt", 250, lambda s: bool(_FOLLOW.match(s))),
     ("share-buttons", 200, share_bar),
     ("teaser", 250, lambda s: bool(_TEASER.match(s) or _TEASER_COLON.match(s) or _VIDEO_WORD.match(s))),
     ("video-teaser", 200, video_teaser),
     ("byline", 120, lambda s: byline(s) is not None),
-    ("credit-line", 250, lambda s: bool(_CREDIT.search(s))),
-    ("copyright", 250, lambda s: bool(_COPYRIGHT.search(s))),
-    ("photo-caption", 400, lambda s: bool(_CAPTION.search(s))),
+    ("credit-line", 250, lambda s: bool(_CREDIT.match(s) or _CONTRIBUTED.search(s))),
+    ("copyright", 250, lambda s: bool(_COPYRIGHT.match(s)) or (_has(s, _RESERVED_HINTS) and bool(_RESERVED.search(s)))),
+    ("photo-caption", 400, lambda s: _has(s, _CAPTION_HINTS) and bool(_CAPTION.search(s))),
     ("navigation", 60, lambda s: bool(_NAVIGATION.match(s))),
     ("reading-time", 60, lambda s: bool(_READING_TIME.match(s))),
     ("link-or-tags-only", 1000, lambda s: bool(_URL_ONLY.match(s) or _EMBED.match(s))),
@@ -288,8 +304,11 @@ RULES: list[tuple[str, int, Rule]] = [
     ("caption", 160, caption_without_credit),
 ]
 
+
 # Rules whose match marks the end of the article: what follows is page furniture.
 END_OF_ARTICLE = {"comment-section", "source-link", "copyright"}
+# Prompts a scraper may break over two lines: a lower-case line after one finishes it.
+PROMPTS = {"follow-or-subscribe-prompt", "comment-section", "share-buttons", "cookie-or-script-notice"}
 
 
 def match(line: str) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 
 from ..model import Problem
 
@@ -37,6 +36,10 @@ _BOMS = [
     (codecs.BOM_UTF16_BE, "utf-16"),
 ]
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Characters that are rare in text but common when binary data is decoded as
+# UTF-16: byte-order marks, format controls, private use, surrogates, and the
+# Arabic presentation forms and specials blocks that random byte pairs land in.
+_ODD = re.compile("[\ufeff\ufffd\ue000-\uf8ff\ud800-\udfff\u200b-\u200f\u2060-\u206f\ufb50-\ufdff\ufe70-\ufeff\ufff0-\uffff]")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w.:-]+)""", re.I)
 
 
@@ -129,7 +132,9 @@ def _checked(text: str) -> str:
         return text
     if len(_CONTROL.findall(sample)) > max(8, len(sample) // 100):
         raise ReadError("not text: too many control characters (binary or corrupt)")
-    odd = sum(1 for ch in sample if ch == "\ufffd" or unicodedata.category(ch) in ("Cf", "Co", "Cn", "Cs"))
+    if sample.isascii():
+        return text
+    odd = len(_ODD.findall(sample))
     if odd > max(8, len(sample) // 50):
         raise ReadError("not text: mostly unassigned or invisible characters (binary or corrupt)")
     return text

@@ -27,12 +27,16 @@ def to_article(doc: Document) -> Article:
     if not title and doc.format != "html":
         title, body = split_title(body)
     cleaned = clean_text(body, title=title)
+    extra = dict(doc.extra)
     if not cleaned.paragraphs:
-        raise ReadError("no story text left after cleaning" if body.strip() else "no article text found")
+        if not title:
+            raise ReadError("no story text left after cleaning" if body.strip() else "no article text found")
+        # A headline alone is still a report (feeds and crawls have many): keep it as the text.
+        cleaned.paragraphs = [title]
+        extra["title_only"] = True
     published, via = _publication_date(doc, meta, cleaned.date_line)
     url = doc.url or _str(meta.get("url"))
     language, score = detect_language(cleaned.text)
-    extra = dict(doc.extra)
     if doc.language and language and doc.language.lower()[:2] != language:
         extra["declared_language"] = doc.language
     if not language:
@@ -71,7 +75,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, obje
             include_comments=False,
             include_tables=True,
             deduplicate=False,
-            date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S%z"},
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as e:  # trafilatura/lxml raise many kinds on broken markup
         raise ReadError(f"cannot parse HTML ({type(e).__name__})") from None
