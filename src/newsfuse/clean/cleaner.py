@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..model import Removal
@@ -46,6 +46,8 @@ _DATELINE = re.compile(
 
 def normalize_block(block: str) -> str:
     """One block of text with its spaces folded and invisible characters dropped."""
+    if block.isascii():
+        return " ".join(block.split())
     block = unicodedata.normalize("NFC", _INVISIBLE.sub("", block))
     return _SPACE.sub(" ", block).strip()
 
@@ -139,7 +141,7 @@ def clean_text(
     text: str,
     *,
     title: str | None = None,
-    is_boilerplate: rules.Rule | None = None,
+    is_boilerplate: Callable[[str], bool] | None = None,
 ) -> Cleaned:
     """Clean one article's text.
 
@@ -182,7 +184,7 @@ def _rule_for(
     title_key: str | None,
     in_end_zone: bool,
     previous_removed: str | None,
-    is_boilerplate: rules.Rule | None,
+    is_boilerplate: Callable[[str], bool] | None,
 ) -> str | None:
     if title_key and index < 3 and _key(block) == title_key:
         return "title-repeat"

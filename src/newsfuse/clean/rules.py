@@ -18,7 +18,9 @@ from collections.abc import Callable
 
 from ..dates import parse_date_line
 
-_I = re.IGNORECASE | re.UNICODE
+# Phrase patterns are written in lower case and matched against the lower-cased
+# line (computed once per line): faster than case-insensitive matching.
+_I = re.UNICODE
 
 
 def _alt(phrases: str) -> str:
@@ -269,41 +271,53 @@ _CLOCK_WORDS = {"at", "until", "till", "from", "by", "before", "after", "à", "a
 
 # Cheap substring tests that must pass before an unanchored regex is searched:
 # most story lines fail them at once, which keeps cleaning fast.
-_COOKIE_HINTS = ("cookie", "javascript", "browser", "accept all", "reject all", "manage ")
-_RESERVED_HINTS = ("reserv", "réserv", "vorbehalten", "riservati")
-_CAPTION_HINTS = ("(", "©", "/", "|", "via", "photo", "crédit", "foto", "bild", "image", "credit", "imagen")
+_COOKIE_HINTS = re.compile("cookie|javascript|browser|accept all|reject all|manage ")
+_RESERVED_HINTS = re.compile("reserv|réserv|vorbehalten|riservati")
+_CAPTION_HINTS = re.compile(r"[(©/|]|via|photo|crédit|foto|bild|image|credit|imagen")
 
 
-def _has(line: str, hints: tuple[str, ...]) -> bool:
-    low = line.lower()
-    return any(h in low for h in hints)
+def _has(low: str, hints: re.Pattern[str]) -> bool:
+    return hints.search(low) is not None
 
 
-# The rules, in the order they are tried: (name, longest line it applies to, test).
-# The length bound is checked first: story paragraphs are long, and skipping
-# most rules for them is what keeps cleaning fast.
-Rule = Callable[[str], bool]
+def _share(s: str, low: str) -> bool:
+    first = low.split(None, 1)[0].strip(":|·") if low else ""
+    return first in _SHARE_WORDS and share_bar(s)
+
+
+def _video(s: str, low: str) -> bool:
+    return (s[-1].isdigit() or s[-1] == ")") and video_teaser(s)
+
+
+def _caption(s: str, low: str) -> bool:
+    return s[-1] == "." and s.count(" ") < 16 and caption_without_credit(s)
+
+
+# The rules, in the order they are tried: (name, longest line it applies to,
+# test of the line and its lower-cased form). The length bound is checked
+# first: story paragraphs are long, and skipping most rules for them is what
+# keeps cleaning fast.
+Rule = Callable[[str, str], bool]
 RULES: list[tuple[str, int, Rule]] = [
-    ("no-words", 10_000, lambda s: bool(_NO_LETTERS.match(s))),
-    ("comment-section", 300, lambda s: bool(_COMMENT.match(s) or _COMMENT_HEADING.match(s))),
-    ("source-link", 120, lambda s: bool(_SOURCE_LINK.match(s) or _SOURCE_CREDIT.match(s))),
-    ("cookie-or-script-notice", 400, lambda s: _has(s, _COOKIE_HINTS) and bool(_COOKIES.search(s))),
-    ("follow-or-subscribe-prompt", 250, lambda s: bool(_FOLLOW.match(s))),
-    ("share-buttons", 200, share_bar),
-    ("teaser", 250, lambda s: bool(_TEASER.match(s) or _TEASER_COLON.match(s) or _VIDEO_WORD.match(s))),
-    ("video-teaser", 200, video_teaser),
-    ("byline", 120, lambda s: byline(s) is not None),
-    ("credit-line", 250, lambda s: bool(_CREDIT.match(s) or _CONTRIBUTED.search(s))),
-    ("copyright", 250, lambda s: bool(_COPYRIGHT.match(s)) or (_has(s, _RESERVED_HINTS) and bool(_RESERVED.search(s)))),
-    ("photo-caption", 400, lambda s: _has(s, _CAPTION_HINTS) and bool(_CAPTION.search(s))),
-    ("navigation", 60, lambda s: bool(_NAVIGATION.match(s))),
-    ("reading-time", 60, lambda s: bool(_READING_TIME.match(s))),
-    ("link-or-tags-only", 1000, lambda s: bool(_URL_ONLY.match(s) or _EMBED.match(s))),
-    ("date-line", 80, lambda s: parse_date_line(s) is not None),
-    ("fragment", 100, fragment),
-    ("caption", 160, caption_without_credit),
+    ("no-words", 10_000, lambda s, low: bool(_NO_LETTERS.match(s))),
+    ("comment-section", 300, lambda s, low: bool(_COMMENT.match(low) or _COMMENT_HEADING.match(low))),
+    ("source-link", 120, lambda s, low: bool(_SOURCE_LINK.match(low) or _SOURCE_CREDIT.match(low))),
+    ("cookie-or-script-notice", 400, lambda s, low: _has(low, _COOKIE_HINTS) and bool(_COOKIES.search(low))),
+    ("follow-or-subscribe-prompt", 250, lambda s, low: bool(_FOLLOW.match(low))),
+    ("share-buttons", 200, _share),
+    ("teaser", 250, lambda s, low: bool(_TEASER.match(low) or _TEASER_COLON.match(low) or _VIDEO_WORD.match(low))),
+    ("video-teaser", 200, _video),
+    ("byline", 120, lambda s, low: byline(s) is not None),
+    ("credit-line", 250, lambda s, low: bool(_CREDIT.match(low) or ("contributed" in low and _CONTRIBUTED.search(low)))),
+    ("copyright", 250, lambda s, low: bool(_COPYRIGHT.match(low)) or (_has(low, _RESERVED_HINTS) and bool(_RESERVED.search(low)))),
+    ("photo-caption", 400, lambda s, low: _has(low, _CAPTION_HINTS) and bool(_CAPTION.search(s))),
+    ("navigation", 60, lambda s, low: bool(_NAVIGATION.match(low))),
+    ("reading-time", 60, lambda s, low: bool(_READING_TIME.match(low))),
+    ("link-or-tags-only", 1000, lambda s, low: bool(_URL_ONLY.match(low) or _EMBED.match(s))),
+    ("date-line", 80, lambda s, low: parse_date_line(s) is not None),
+    ("fragment", 100, lambda s, low: fragment(s)),
+    ("caption", 160, _caption),
 ]
-
 
 # Rules whose match marks the end of the article: what follows is page furniture.
 END_OF_ARTICLE = {"comment-section", "source-link", "copyright"}
@@ -314,8 +328,10 @@ PROMPTS = {"follow-or-subscribe-prompt", "comment-section", "share-buttons", "co
 def match(line: str) -> str | None:
     """The name of the first rule that removes ``line``, or None to keep it."""
     s = line.strip()
-    n = len(s)
+    if not s:
+        return None
+    n, low = len(s), s.lower()
     for name, longest, rule in RULES:
-        if n <= longest and rule(s):
+        if n <= longest and rule(s, low):
             return name
     return None
