@@ -140,7 +140,9 @@ def row_to_document(row: Any, origin: str, raw: str | None) -> Item:
     if not isinstance(html, str) or not html.strip():
         html = None
     if text is None and html is None:
-        return Problem(origin, "no text or html field")
+        if not _field(row, "title"):
+            return Problem(origin, "no text, html or title field")
+        text = ""  # a headline alone is still a report
     source = _field(row, "source")
     if isinstance(source, dict):  # NewsAPI: {"id": ..., "name": ...}
         source = source.get("name") or source.get("id")
