@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .clean import clean_batch
 from .model import Article, Problem
+from .pipeline import Pipeline
 from .read import ReadOptions, iter_read
 from .read.formats import DEFAULT_MAX_BYTES
 
@@ -121,6 +122,81 @@ def clean(paths: tuple[str, ...], fmt: str, explain: bool, out_path: str | None,
     reporter.summary("article(s) read", len(articles))
     if not articles and reporter.skipped:
         sys.exit(1)
+
+
+@main.command("cluster")
+@input_options
+@click.option("--online", is_flag=True, help="Use the stream model (articles one at a time, in time order).")
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+def cluster_cmd(paths: tuple[str, ...], online: bool, out_path: str | None, allow_private: bool, follow_links: bool,
+                max_bytes: int) -> None:
+    """One JSON line per article: {"id", "story_id", "duplicate_of"}."""
+    reporter = Reporter()
+    pipeline = Pipeline(online=online)
+    articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
+    result = pipeline.cluster(articles)
+    with output(out_path) as out:
+        for a in result.articles:
+            row = {"id": a.id, "story_id": result.story_of[a.id], "duplicate_of": result.copy_of.get(a.id)}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    stories = result.stories()
+    multi = sum(1 for st in stories if len(st.articles) > 1)
+    reporter.summary(f"article(s) read, {len(stories)} stories ({multi} with two or more), {len(result.copy_of)} copies",
+                     len(articles))
+    if not articles and reporter.skipped:
+        sys.exit(1)
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Score newsfuse against gold annotations."""
+
+
+@eval_group.command("clustering")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.option("--pred", type=click.Path(exists=True, dir_okay=False), help="Predictions (JSONL with id and story_id); "
+              "without it, newsfuse clusters GOLD itself.")
+@click.option("--online", is_flag=True, help="Cluster with the stream model.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_clustering(gold: str, pred: str | None, online: bool, fmt: str) -> None:
+    """B-cubed and pairwise precision, recall and F1 of story clusters against the `gold` field."""
+    from .evaluate import bcubed, pairwise
+
+    gold_of = _jsonl_field(gold, "gold")
+    if not gold_of:
+        raise click.UsageError(f"{gold} has no rows with both an id and a gold field")
+    if pred:
+        story_of = _jsonl_field(pred, "story_id")
+    else:
+        reporter = Reporter()
+        articles = read_articles((gold,), reporter, allow_private=False, follow_links=False, max_bytes=DEFAULT_MAX_BYTES)
+        story_of = Pipeline(online=online).cluster(articles).story_of
+    scores = {"bcubed": bcubed(story_of, gold_of).as_dict(), "pairwise": pairwise(story_of, gold_of).as_dict(),
+              "items": len(gold_of), "gold_clusters": len(set(gold_of.values())),
+              "predicted_clusters": len({story_of[i] for i in gold_of if i in story_of}),
+              "missing": sum(1 for i in gold_of if i not in story_of)}
+    if fmt == "json":
+        click.echo(json.dumps(scores))
+        return
+    click.echo(f"items {scores['items']}, gold clusters {scores['gold_clusters']}, "
+               f"predicted clusters {scores['predicted_clusters']}, missing {scores['missing']}")
+    for name in ("bcubed", "pairwise"):
+        s = scores[name]
+        click.echo(f"{name:9s} precision {s['precision']:.4f}  recall {s['recall']:.4f}  F1 {s['f1']:.4f}")
+
+
+def _jsonl_field(path: str, name: str) -> dict[str, str]:
+    """id -> field for the rows of a JSONL file that have both."""
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(row, dict) and row.get("id") is not None and row.get(name) is not None:
+                out[str(row["id"])] = str(row[name])
+    return out
 
 
 def render_text(a: Article, n: int, explain: bool) -> str:

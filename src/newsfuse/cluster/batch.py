@@ -1,14 +1,17 @@
-"""Batch story clustering: average linkage over candidate pairs, then splits.
+"""Batch story clustering: average linkage over candidate pairs.
 
 Average linkage at threshold t only ever joins reports connected by some pair
 with similarity >= t (an average >= t needs one term >= t). So the batch is cut
-into the connected components of the pairs at or above t - found with a sparse
-product over the rarer features, never by comparing every pair - and average
-linkage runs exactly inside each component. Cost grows with the size of the
-components, not with the square of the batch.
+into the connected components of the pairs at or above t - found with sparse
+products over the rarer features and, for dated reports, only between reports
+close enough in time to reach t - and average linkage runs exactly inside
+each component. Cost grows with the size of the components and of the time
+windows, not with the square of the batch.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import scipy.sparse as sp
@@ -22,35 +25,100 @@ def time_decay(gap_days: np.ndarray, window: float, scale: float) -> np.ndarray:
     return np.where(gap <= window, 1.0, np.exp(-(gap - window) / scale))
 
 
+def reach_days(threshold: float, window: float, scale: float) -> float:
+    """The largest gap at which two reports can still reach ``threshold`` (similarity <= 1)."""
+    return window + scale * math.log(1.0 / threshold)
+
+
+def _products(
+    rare: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, threshold: float, top: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (i in rows, j in cols, i < j) of the rare-feature product reaching half
+    the threshold, at most the ``top`` best for each i (bounded memory in large stories)."""
+    p = (rare[rows] @ rare[cols].T).tocoo()
+    i, j, v = rows[p.row], cols[p.col], p.data
+    keep = (j > i) & (v >= threshold * 0.5)
+    i, j, v = i[keep], j[keep], v[keep]
+    if len(i) == 0:
+        return i, j, v
+    order = np.lexsort((-v, i))  # by row, best first
+    i, j, v = i[order], j[order], v[order]
+    starts = np.flatnonzero(np.r_[True, i[1:] != i[:-1]])
+    rank = np.arange(len(i)) - np.repeat(starts, np.diff(np.r_[starts, len(i)]))
+    keep = rank < top
+    return i[keep], j[keep], v[keep]
+
+
+def _strongest(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Each row's ``k`` largest entries (the rest set to zero)."""
+    lengths = np.diff(x.indptr)
+    if lengths.max(initial=0) <= k:
+        return x
+    rows = np.repeat(np.arange(x.shape[0]), lengths)
+    order = np.lexsort((-x.data, rows))
+    rank = np.empty(len(order), np.int64)
+    rank[order] = np.arange(len(order)) - np.repeat(x.indptr[:-1], lengths)
+    data = np.where(rank < k, x.data, 0.0)
+    out = sp.csr_matrix((data, x.indices, x.indptr), shape=x.shape)
+    out.eliminate_zeros()
+    return out
+
+
 def candidate_pairs(
-    x: sp.csr_matrix, threshold: float, *, block: int = 2048, common_df: int | None = None
+    x: sp.csr_matrix,
+    threshold: float,
+    days: np.ndarray | None = None,
+    reach: float = math.inf,
+    *,
+    block: int = 2048,
+    common_df: int | None = None,
+    top: int = 100,
+    proposal_features: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All pairs (i < j) whose cosine similarity may reach ``threshold``, with their exact similarity.
 
     Features in many documents make sparse products quadratic, and alone they
     cannot make two reports alike, so pairs are proposed by the rarer features
-    (a pair needs half the threshold from them) and then scored exactly.
+    (a pair needs half the threshold from them, on each report's
+    ``proposal_features`` strongest rare features) and then scored exactly.
+    Dated reports are only paired with reports within ``reach`` days (and with
+    all undated ones), and each report with at most ``top`` later ones: in a
+    story of thousands of reports, its nearest hundred hold it in the story.
     """
     n = x.shape[0]
+    empty = np.zeros(0, np.int64)
     if n < 2:
-        empty = np.zeros(0, np.int64)
         return empty, empty, np.zeros(0)
     df = np.diff(x.tocsc().indptr)
     limit = common_df if common_df is not None else max(50, int(0.01 * n))
     common = df > limit
-    rare_x = x[:, ~common].tocsr()
-    rare_t = rare_x.T.tocsr()
-    rows, cols, vals = [], [], []
-    for start in range(0, n, block):
-        p = (rare_x[start : start + block] @ rare_t).tocoo()
-        i = p.row + start
-        keep = (p.col > i) & (p.data >= threshold * 0.5)
-        rows.append(i[keep])
-        cols.append(p.col[keep])
-        vals.append(p.data[keep])
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    v = np.concatenate(vals)
+    rare = x[:, ~common].tocsr()
+    if proposal_features:
+        rare = _strongest(rare, proposal_features)
+    if days is None:
+        days = np.full(n, np.nan)
+    dated = np.flatnonzero(~np.isnan(days))
+    undated = np.flatnonzero(np.isnan(days))
+    order = dated[np.argsort(days[dated], kind="stable")]
+    sorted_days = days[order]
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for start in range(0, len(order), block):
+        rows = order[start : start + block]
+        hi = np.searchsorted(sorted_days, sorted_days[min(start + block, len(order)) - 1] + reach, side="right")
+        lo = np.searchsorted(sorted_days, sorted_days[start] - reach, side="left")
+        parts.append(_products(rare, rows, order[lo:hi], threshold, top))
+        if len(undated):
+            parts.append(_products(rare, rows, undated, threshold, top))
+    everyone = np.arange(n)
+    for start in range(0, len(undated), block):
+        parts.append(_products(rare, undated[start : start + block], everyone, threshold, top))
+    r = np.concatenate([p[0] for p in parts])
+    c = np.concatenate([p[1] for p in parts])
+    v = np.concatenate([p[2] for p in parts])
+    # each pair was proposed once, as (smaller index, larger index); sort them for a stable output
+    lo_, hi_ = np.minimum(r, c), np.maximum(r, c)
+    order_ = np.lexsort((hi_, lo_))
+    r, c, v = lo_[order_], hi_[order_], v[order_]
     if common.any() and len(r):
         common_x = x[:, common].tocsr()
         v = v + np.asarray(common_x[r].multiply(common_x[c]).sum(axis=1)).ravel()
@@ -67,61 +135,179 @@ def average_linkage(
     max_block: int = 4000,
 ) -> np.ndarray:
     """Cluster labels by average linkage at similarity ``threshold``, with
-    similarities of dated reports decayed by their distance in time."""
+    similarities of dated reports decayed by their distance in time. Each
+    label is the index of a member of its cluster."""
     n = x.shape[0]
     labels = np.arange(n)
-    r, c, v = candidate_pairs(x, threshold)
+    r, c, v = candidate_pairs(x, threshold, days, reach_days(threshold, window, scale))
     v = v * time_decay(days[r] - days[c], window, scale)
-    keep = v >= threshold
-    graph = sp.coo_matrix((np.ones(int(keep.sum())), (r[keep], c[keep])), shape=(n, n))
-    n_comp, comp = connected_components(graph, directed=False)
-    order = np.argsort(comp, kind="stable")
-    bounds = np.flatnonzero(np.diff(comp[order])) + 1
-    for members in np.split(order, bounds):
-        if len(members) > 1:
-            sub = _cluster_block(x, days, members, threshold, window, scale, max_block)
-            labels[members] = members[sub]
+    for members in _components(n, r, c, v, threshold):
+        _link(x, days, members, r, c, v, threshold, window, scale, max_block, labels)
     return labels
 
 
-def _cluster_block(
-    x: sp.csr_matrix, days: np.ndarray, members: np.ndarray, threshold: float, window: float, scale: float, max_block: int
-) -> np.ndarray:
-    """Exact average linkage within one component; local indices of each member's cluster representative."""
-    if len(members) > max_block:
-        return _split_block(x, days, members, threshold, window, scale, max_block)
-    xb = x[members]
-    s = (xb @ xb.T).toarray()
-    s *= time_decay(days[members][:, None] - days[members][None, :], window, scale)
-    np.clip(s, 0.0, 1.0, out=s)
-    dist = 1.0 - s[np.triu_indices(len(members), 1)]
-    tree = linkage(dist, method="average")
-    flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    # represent each cluster by its first member (stable, order-independent given the input order)
-    first: dict[int, int] = {}
-    return np.array([first.setdefault(f, i) for i, f in enumerate(flat)])
+def _components(n: int, r: np.ndarray, c: np.ndarray, v: np.ndarray, level: float) -> list[np.ndarray]:
+    keep = v >= level
+    graph = sp.coo_matrix((np.ones(int(keep.sum())), (r[keep], c[keep])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    order = np.argsort(comp, kind="stable")
+    bounds = np.flatnonzero(np.diff(comp[order])) + 1
+    return [m for m in np.split(order, bounds) if len(m) > 1]
 
 
-def _split_block(
-    x: sp.csr_matrix, days: np.ndarray, members: np.ndarray, threshold: float, window: float, scale: float, max_block: int
+def _link(
+    x: sp.csr_matrix, days: np.ndarray, members: np.ndarray, r: np.ndarray, c: np.ndarray, v: np.ndarray,
+    threshold: float, window: float, scale: float, max_block: int, labels: np.ndarray, level: float | None = None,
+) -> None:
+    """Exact average linkage within one component (writes ``labels``). A component
+    too large for a dense matrix is cut further by raising the pair threshold
+    inside it until its parts fit - an approximation for very large stories."""
+    if len(members) <= max_block:
+        xb = x[members]
+        s = (xb @ xb.T).toarray()
+        s *= time_decay(days[members][:, None] - days[members][None, :], window, scale)
+        np.clip(s, 0.0, 1.0, out=s)
+        tree = linkage(1.0 - s[np.triu_indices(len(members), 1)], method="average")
+        flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
+        first: dict[int, int] = {}
+        labels[members] = [members[first.setdefault(f, i)] for i, f in enumerate(flat)]
+        return
+    level = (level or threshold) + 0.05
+    if level >= 1.0:
+        return  # leave the rest unclustered rather than build a matrix this size
+    inside = np.zeros(len(labels), bool)
+    inside[members] = True
+    keep = inside[r] & inside[c]
+    for part in _components(len(labels), r[keep], c[keep], v[keep], level):
+        _link(x, days, part, r[keep], c[keep], v[keep], threshold, window, scale, max_block, labels, level)
+
+
+def cluster_slices(
+    x: sp.csr_matrix, days: np.ndarray, threshold: float, *, window: float, scale: float, size: int, workers: int = 1
 ) -> np.ndarray:
-    """A component too large for exact linkage: raise the pair threshold inside it
-    until its parts fit, and cluster each part (an approximation, logged by size)."""
-    xb = x[members]
-    r, c, v = candidate_pairs(xb, threshold)
-    v = v * time_decay(days[members][r] - days[members][c], window, scale)
-    level = threshold
-    while True:
-        level = min(1.0, level + 0.05)
-        keep = v >= level
-        graph = sp.coo_matrix((np.ones(int(keep.sum())), (r[keep], c[keep])), shape=(len(members), len(members)))
-        _, comp = connected_components(graph, directed=False)
-        if np.bincount(comp).max() <= max_block or level >= 1.0:
-            break
-    local = np.arange(len(members))
-    for part in np.unique(comp):
-        idx = np.flatnonzero(comp == part)
-        if 1 < len(idx) <= max_block:  # a part still too large stays unclustered
-            sub = _cluster_block(x, days, members[idx], threshold, window, scale, max_block)
-            local[idx] = idx[sub]
-    return local
+    """Average linkage for a batch too large for one pass: exact within slices of
+    ``size`` reports in time order (in parallel), then stitched across slices.
+
+    A batch of thousands of reports chains together through pairs of similar
+    events, so one exact pass would need matrices of the whole batch. Stories
+    rarely span more than a few slices; those that do are joined by
+    :func:`stitch`, which applies the same average-linkage rule to the stories.
+    """
+    n = x.shape[0]
+    order = np.lexsort((np.arange(n), np.nan_to_num(days, nan=np.inf)))
+    slices = [order[i : i + size] for i in range(0, n, size)]
+    jobs = [(x[s], days[s], threshold, window, scale) for s in slices]
+    if workers > 1 and len(slices) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            parts = list(pool.map(_slice_job, jobs))
+    else:
+        parts = [_slice_job(job) for job in jobs]
+    labels = np.empty(n, np.int64)
+    slice_of = np.empty(n, np.int64)
+    for i, (s, part) in enumerate(zip(slices, parts)):
+        labels[s] = s[part]
+        slice_of[s] = i
+    return stitch(x, days, labels, threshold, window=window, scale=scale, slice_of=slice_of)
+
+
+def _slice_job(job: tuple) -> np.ndarray:  # type: ignore[type-arg]
+    x, days, threshold, window, scale = job
+    return average_linkage(x, days, threshold, window=window, scale=scale)
+
+
+def stitch(
+    x: sp.csr_matrix,
+    days: np.ndarray,
+    labels: np.ndarray,
+    threshold: float,
+    *,
+    window: float,
+    scale: float,
+    slice_of: np.ndarray | None = None,
+) -> np.ndarray:
+    """Merge clusters whose average similarity reaches ``threshold``, most similar first.
+
+    Clusters are compared through their vector sums (the average similarity
+    of two clusters is the dot product of their sums over the product of their
+    sizes), proposed by the similarity of their mean vectors, and merged
+    greedily; a merged cluster is compared anew before it merges again. With
+    ``slice_of``, clusters of one slice are not compared: exact linkage inside
+    the slice already kept them apart.
+    """
+    import heapq
+
+    uniq, inverse = np.unique(labels, return_inverse=True)
+    k = len(uniq)
+    if k < 2:
+        return labels
+    assign = sp.csr_matrix((np.ones(len(labels)), (inverse, np.arange(len(labels)))), shape=(k, len(labels)))
+    sums = (assign @ x).tocsr()
+    sizes = np.bincount(inverse, minlength=k).astype(float)
+    first = np.full(k, np.inf)
+    last = np.full(k, -np.inf)
+    dated = ~np.isnan(days)
+    np.minimum.at(first, inverse[dated], days[dated])
+    np.maximum.at(last, inverse[dated], days[dated])
+    first[np.isinf(first)] = np.nan
+    last[np.isinf(last)] = np.nan
+    norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+    means = (sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ sums).tocsr()
+    centre = (first + last) / 2
+    r, c, _ = candidate_pairs(means, threshold, centre, reach_days(threshold, window, scale) + 30)
+    if slice_of is not None:
+        cluster_slice = np.empty(k, np.int64)
+        cluster_slice[inverse] = slice_of
+        keep = cluster_slice[r] != cluster_slice[c]
+        r, c = r[keep], c[keep]
+    if len(r) == 0:
+        return labels
+
+    def gap_decay(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        gap = np.maximum.reduce([np.zeros(len(a)), first[a] - last[b], first[b] - last[a]])
+        return time_decay(gap, window, scale)
+
+    dots = np.asarray(sums[r].multiply(sums[c]).sum(axis=1)).ravel()
+    link = dots / (sizes[r] * sizes[c]) * gap_decay(r, c)
+    keep = link >= threshold
+    heap = [(-v, int(a), int(b)) for v, a, b in zip(link[keep].tolist(), r[keep].tolist(), c[keep].tolist())]
+    heapq.heapify(heap)
+    parent = np.arange(k)
+    vectors: dict[int, sp.csr_matrix] = {}
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    def vector(a: int) -> sp.csr_matrix:
+        return vectors.get(a, sums[a])
+
+    while heap:
+        _, a, b = heapq.heappop(heap)
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        if (ra, rb) != (a, b):  # one side grew since this pair was scored: score it again
+            value = float(vector(ra).multiply(vector(rb)).sum()) / (sizes[ra] * sizes[rb])
+            value *= float(gap_decay(np.array([ra]), np.array([rb]))[0])
+            if value >= threshold:
+                heapq.heappush(heap, (-value, ra, rb))
+            continue
+        parent[rb] = ra
+        vectors[ra] = vector(ra) + vector(rb)
+        vectors.pop(rb, None)
+        sizes[ra] += sizes[rb]
+        if not np.isnan(first[rb]):
+            first[ra] = first[rb] if np.isnan(first[ra]) else min(first[ra], first[rb])
+            last[ra] = last[rb] if np.isnan(last[ra]) else max(last[ra], last[rb])
+    roots = np.array([find(i) for i in range(k)])[inverse]
+    # label each report with the first report of its cluster
+    rep: dict[int, int] = {}
+    for idx, root in enumerate(roots.tolist()):
+        rep.setdefault(root, idx)
+    return np.array([rep[root] for root in roots.tolist()])

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..model import Article
 from . import batch, split
-from .features import DocumentFrequencies, FeatureWeights, article_features, hashed, lead_features, to_matrix, weigh
+from .features import DocumentFrequencies, Featurizer, FeatureWeights, featurize_many, weigh_batch, weigh_one
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -40,12 +40,15 @@ class ClusterParams:
     threshold: float = 0.125
     split_ncut: float = 0.75
     min_split: int = 3
-    window_days: float = 90.0
-    scale_days: float = 90.0
+    window_days: float = 60.0
+    scale_days: float = 30.0
     retire_days: float = 180.0
     retire_arrivals: int = 20_000
     flush_every: int = 1000
+    workers: int = 2
+    exact_limit: int = 2_000
     index_features: int = 16
+    max_candidates: int = 8
     weights: FeatureWeights = field(default_factory=FeatureWeights)
 
 
@@ -86,18 +89,26 @@ class StoryClusterer:
     # --- batch ------------------------------------------------------------------
 
     def fit(self, articles: Iterable[Article]) -> StoryClusterer:
-        """Cluster a batch. The result does not depend on the order of ``articles``."""
+        """Cluster a batch. The result does not depend on the order of ``articles``.
+
+        Up to ``exact_limit`` articles, average linkage runs exactly over the
+        candidate pairs (:mod:`.batch`). Beyond, stories chain together through
+        pairs of similar events until exact linkage would need matrices of the
+        whole batch, so it runs exactly within slices of that size in time
+        order, in parallel, and the slices' stories are stitched together by
+        the same rule (:func:`.batch.cluster_slices`).
+        """
         p = self.params
         arts = sorted(articles, key=lambda a: a.id)
-        counts = [hashed(article_features(a, p.weights)) for a in arts]
-        dfs = DocumentFrequencies()
-        for c in counts:
-            dfs.learn_one(c.keys())
-        x = to_matrix([weigh(c, dfs) for c in counts])
+        full, leads = featurize_many(arts, p.weights, workers=p.workers)
+        x = weigh_batch(full)
         days = np.array([day_of(a) for a in arts])
-        labels = batch.average_linkage(x, days, p.threshold, window=p.window_days, scale=p.scale_days)
-        leads = [hashed(lead_features(a, p.weights)) for a in arts]
-        labels = split.refine(labels, leads, p.split_ncut, p.min_split)
+        if len(arts) > p.exact_limit:
+            labels = batch.cluster_slices(x, days, p.threshold, window=p.window_days, scale=p.scale_days,
+                                          size=p.exact_limit, workers=p.workers)
+        else:
+            labels = batch.average_linkage(x, days, p.threshold, window=p.window_days, scale=p.scale_days)
+        labels = split.refine(labels, leads, p.split_ncut, p.min_split, workers=p.workers)
         groups: dict[int, list[Article]] = {}
         for a, label in zip(arts, labels.tolist()):
             groups.setdefault(label, []).append(a)
@@ -107,6 +118,21 @@ class StoryClusterer:
             for a in members:
                 self.labels_[a.id] = sid
         return self
+
+    def _fit_stream(self, arts: list[Article], days: np.ndarray, full, leads, x) -> np.ndarray:  # type: ignore[no-untyped-def]
+        """Labels from the stream model run over the batch in time order."""
+        stream = _Online(self.params, reweigh=False)
+        order = np.lexsort((np.arange(len(arts)), np.nan_to_num(days, nan=np.inf)))
+        full_rows, lead_rows = full.rows(), leads.rows()
+        ids, data, indptr = x.indices, x.data, x.indptr
+        columns = np.unique(full.ids)  # weigh_batch numbered its columns in this order
+        for i in order.tolist():
+            a, b = indptr[i], indptr[i + 1]
+            vec = dict(zip(columns[ids[a:b]].tolist(), data[a:b].tolist()))
+            stream.learn_vector(arts[i].id, days[i], full_rows[i], lead_rows[i], vec)
+        stream.flush()
+        where = {d.article_id: d.story for d in stream.docs}
+        return np.array([where[a.id] for a in arts])
 
     def predict(self, articles: Iterable[Article]) -> list[str | None]:
         """The story of each article: fitted ones from the fit, others the story
@@ -170,14 +196,29 @@ class _Story:
     checked_at: int = 0
     retired: bool = False
     touched: int = 0  # arrival number of the last report added
+    settled: int = 0  # size at the last flush
+    compact: dict[int, float] | None = None  # the strongest features of ``total``, for story-story similarity
+
+
+def _spread(items: list[int], n: int) -> list[int]:
+    """At most ``n`` items, evenly spread over the list (first and last included)."""
+    if len(items) <= n:
+        return list(items)
+    step = (len(items) - 1) / (n - 1)
+    return [items[round(i * step)] for i in range(n)]
 
 
 class _Online:
     """The stream form of the model: greedy average linkage against live stories,
     merges when stories come together, splits when one turns out to hold two."""
 
-    def __init__(self, params: ClusterParams) -> None:
+    MAX_POSTINGS = 2000  # a feature shared by more live stories than this finds nothing specific
+    UNION_SAMPLE = 40  # members of each story a union check looks at
+
+    def __init__(self, params: ClusterParams, *, reweigh: bool = True) -> None:
         self.p = params
+        self.reweigh = reweigh  # False when vectors come weighted already (a batch run)
+        self.featurize = Featurizer(params.weights)
         self.dfs = DocumentFrequencies()
         self.docs: list[_Doc] = []
         self.stories: dict[int, _Story] = {}
@@ -185,33 +226,56 @@ class _Online:
         self.next_story = 0
         self.weighted_at = 0
         self.now = -math.inf
-        # merges refused because the union would split again: story ids -> sizes then
-        self.refused: dict[frozenset[str], int] = {}
+        # merges refused because the union would split again: story keys -> union size then
+        self.refused: dict[frozenset[int], int] = {}
 
-    # vectors ---------------------------------------------------------------------
-
-    def _vector(self, counts: dict[int, float]) -> dict[int, float]:
-        ids, vals = weigh(counts, self.dfs)
-        return dict(zip(ids.tolist(), vals.tolist()))
+    # similarity --------------------------------------------------------------------
 
     @staticmethod
     def _dot(a: dict[int, float], b: dict[int, float]) -> float:
         if len(a) > len(b):
             a, b = b, a
         get = b.get
-        return sum(v * get(k, 0.0) for k, v in a.items())
+        return sum([v * get(k, 0.0) for k, v in a.items()])
 
-    def _decay(self, day: float, story: _Story) -> float:
-        if math.isnan(day) or math.isnan(story.first):
-            return 1.0
-        gap = max(0.0, story.first - day, day - story.last)
-        return float(batch.time_decay(np.array([gap]), self.p.window_days, self.p.scale_days)[0])
+    def _decay(self, gap: float) -> float:
+        w = self.p.window_days
+        return 1.0 if math.isnan(gap) or gap <= w else math.exp(-(gap - w) / self.p.scale_days)
 
-    def _gap_decay(self, a: _Story, b: _Story) -> float:
+    def _gap(self, day: float, st: _Story) -> float:
+        return math.nan if math.isnan(day) or math.isnan(st.first) else max(0.0, st.first - day, day - st.last)
+
+    def _story_gap(self, a: _Story, b: _Story) -> float:
         if math.isnan(a.first) or math.isnan(b.first):
-            return 1.0
-        gap = max(0.0, a.first - b.last, b.first - a.last)
-        return float(batch.time_decay(np.array([gap]), self.p.window_days, self.p.scale_days)[0])
+            return math.nan
+        return max(0.0, a.first - b.last, b.first - a.last)
+
+    COMPACT = 256  # features of a story's vector sum kept for story-story similarity
+
+    def _compact(self, st: _Story) -> dict[int, float]:
+        if st.compact is None:
+            total = st.total
+            if len(total) > self.COMPACT:
+                keep = sorted(total, key=total.__getitem__, reverse=True)[: self.COMPACT]
+                st.compact = {f: total[f] for f in keep}
+            else:
+                st.compact = total
+        return st.compact
+
+    def _linkage(self, a: int, b: int) -> float:
+        """Average similarity between two stories, from their vector sums (the
+        strongest features of each: big stories have thousands, most of them faint)."""
+        sa, sb = self.stories[a], self.stories[b]
+        dot = self._dot(self._compact(sa), self._compact(sb))
+        return dot / (len(sa.members) * len(sb.members)) * self._decay(self._story_gap(sa, sb))
+
+    def _scores(self, vec: dict[int, float], day: float) -> dict[int, float]:
+        """Average similarity of a vector to each candidate story."""
+        out = {}
+        for k in self._candidates(vec):
+            st = self.stories[k]
+            out[k] = self._dot(vec, st.total) / len(st.members) * self._decay(self._gap(day, st))
+        return out
 
     # candidates ------------------------------------------------------------------
 
@@ -219,82 +283,94 @@ class _Online:
         return sorted(vec, key=vec.__getitem__, reverse=True)[: self.p.index_features]
 
     def _candidates(self, vec: dict[int, float]) -> set[int]:
-        found: set[int] = set()
+        """Live stories sharing the most of ``vec``'s top features (at most ``max_candidates``)."""
+        hits: dict[int, int] = {}
         for f in self._top(vec):
-            found |= self.index.get(f, set())
-        return {s for s in found if s in self.stories and not self.stories[s].retired}
+            for k in self.index.get(f, ()):
+                hits[k] = hits.get(k, 0) + 1
+        live = [k for k in hits if k in self.stories and not self.stories[k].retired]
+        if len(live) > self.p.max_candidates:
+            live = sorted(live, key=lambda k: (-hits[k], k))[: self.p.max_candidates]
+        return set(live)
 
-    def _index_doc(self, i: int) -> None:
-        for f in self._top(self.docs[i].vec):
-            self.index.setdefault(f, set()).add(self.docs[i].story)
+    def _index(self, k: int, vec: dict[int, float]) -> None:
+        for f in self._top(vec):
+            posting = self.index.setdefault(f, set())
+            if len(posting) < self.MAX_POSTINGS:
+                posting.add(k)
 
     # public ----------------------------------------------------------------------
 
     def predict_one(self, article: Article) -> str | None:
-        vec = self._vector(hashed(article_features(article, self.p.weights)))
-        best = self._best(vec, day_of(article), self._candidates(vec))
-        return self.stories[best[1]].sid if best and best[0] >= self.p.threshold else None
-
-    def _best(self, vec: dict[int, float], day: float, candidates: set[int]) -> tuple[float, int] | None:
-        """The candidate story with the highest average similarity to ``vec``."""
-        scored = [
-            (self._dot(vec, self.stories[s].total) / len(self.stories[s].members) * self._decay(day, self.stories[s]), s)
-            for s in candidates
-        ]
-        return max(scored, key=lambda t: (t[0], -t[1])) if scored else None
+        scores = self._scores(weigh_one(self.featurize(article)[0], self.dfs), day_of(article))
+        best = max(scores, key=lambda k: (scores[k], -k), default=None)
+        return self.stories[best].sid if best is not None and scores[best] >= self.p.threshold else None
 
     def learn_one(self, article: Article) -> str:
-        p = self.p
-        counts = hashed(article_features(article, p.weights))
+        counts, lead = self.featurize(article)
         self.dfs.learn_one(counts.keys())
-        vec = self._vector(counts)
-        day = day_of(article)
+        sid = self.learn_vector(article.id, day_of(article), counts, lead, weigh_one(counts, self.dfs))
+        if self.reweigh and self.dfs.n >= max(64, 2 * self.weighted_at):
+            self._reweigh()
+        return sid
+
+    def learn_vector(self, article_id: str, day: float, counts: dict[int, float], lead: dict[int, float],
+                     vec: dict[int, float]) -> str:
+        """Add one report given its features and TF-IDF vector; return its story id."""
+        p = self.p
         if not math.isnan(day):
             self.now = max(self.now, day)
         i = len(self.docs)
-        candidates = self._candidates(vec)
-        best = self._best(vec, day, candidates)
-        self.docs.append(_Doc(article.id, day, counts, hashed(lead_features(article, p.weights)), vec, -1))
-        if best and best[0] >= p.threshold:
-            self._add(best[1], i)
+        self.docs.append(_Doc(article_id, day, counts, lead, vec, -1))
+        scores = self._scores(vec, day)
+        best = max(scores, key=lambda k: (scores[k], -k), default=None)
+        if best is not None and scores[best] >= p.threshold:
+            self._add(best, i)
         else:
-            self._new_story([i])
-        self._index_doc(i)
-        self._merge_around(self.docs[i].story, candidates)
-        if self.dfs.n >= max(64, 2 * self.weighted_at):
-            self._reweigh()
+            best = self._new_story([i])
+        self._index(best, vec)
+        # A merge the new report brings about needs it to be that close to the other
+        # story too: the average of two stories only rises by what the new member adds.
+        close = sorted((k for k, v in scores.items() if v >= p.threshold and k != best), key=lambda k: -scores[k])
+        for other in close[:2]:
+            if other in self.stories and best in self.stories:
+                best = self._try_merge(best, other)
         if (i + 1) % p.flush_every == 0:
-            self.flush()
+            self.flush(growth=1.25)  # between explicit flushes, re-check only stories grown by a quarter
             self._retire()
         return self.stories[self.docs[i].story].sid
 
     def labels(self) -> dict[str, str]:
         return {d.article_id: self.stories[d.story].sid for d in self.docs}
 
-    def flush(self) -> None:
-        """Split the stories that grew since their last check, then retry merges."""
+    def flush(self, growth: float = 1.0) -> None:
+        """Split the stories that grew (by more than ``growth`` times) since their
+        last check, then look again for merges among the stories that changed
+        (and those refused before)."""
         for k in sorted(self.stories):
-            if not self.stories[k].retired:
-                self._maybe_split(k)
-        # merges refused on the smaller stories of the past are judged again
+            if k in self.stories and not self.stories[k].retired:
+                self._maybe_split(k, growth)
+        pairs = sorted(tuple(sorted(pair)) for pair in self.refused)
         self.refused.clear()
+        for a, b in pairs:
+            if a in self.stories and b in self.stories:
+                self._try_merge(a, b)
         for k in sorted(self.stories):
             st = self.stories.get(k)
-            if st is None or st.retired:
+            if st is None or st.retired or len(st.members) == st.settled:
                 continue
-            candidates: set[int] = set()
-            for f in self._top(st.total):
-                candidates |= self.index.get(f, set())
-            self._merge_around(k, {c for c in candidates if c in self.stories})
+            for other in sorted(self._candidates(st.total) - {k}):
+                if k in self.stories and other in self.stories:
+                    k = self._try_merge(k, other)
+            self.stories[k].settled = len(self.stories[k].members)
 
     # story bookkeeping -------------------------------------------------------------
 
     def _new_story(self, members: list[int]) -> int:
         k = self.next_story
         self.next_story += 1
-        founder = min(members, key=lambda m: self._key(m))
-        st = _Story(story_id(self.docs[founder].article_id), self._key(founder), [], {}, math.nan, math.nan)
-        self.stories[k] = st
+        founder = min(members, key=self._key)
+        self.stories[k] = _Story(story_id(self.docs[founder].article_id), self._key(founder), [], {}, math.nan, math.nan)
         for m in members:
             self._add(k, m)
         return k
@@ -306,44 +382,40 @@ class _Online:
     def _add(self, k: int, m: int) -> None:
         st = self.stories[k]
         st.members.append(m)
-        self.docs[m].story = k
+        doc = self.docs[m]
+        doc.story = k
+        st.compact = None
         total = st.total
-        for f, v in self.docs[m].vec.items():
-            total[f] = total.get(f, 0.0) + v
+        get = total.get
+        for f, v in doc.vec.items():
+            total[f] = get(f, 0.0) + v
         st.touched = max(st.touched, m)
-        day = self.docs[m].day
-        if not math.isnan(day):
-            st.first = day if math.isnan(st.first) else min(st.first, day)
-            st.last = day if math.isnan(st.last) else max(st.last, day)
+        if not math.isnan(doc.day):
+            st.first = doc.day if math.isnan(st.first) else min(st.first, doc.day)
+            st.last = doc.day if math.isnan(st.last) else max(st.last, doc.day)
 
-    def _merge_around(self, k: int, candidates: set[int]) -> None:
-        """Merge story ``k`` with any candidate whose average similarity reaches
-        the threshold, unless the union would split straight back into two events."""
-        merged = True
-        while merged:
-            merged = False
-            st = self.stories[k]
-            for c in sorted(candidates - {k}):
-                other = self.stories.get(c)
-                if other is None or other.retired:
-                    continue
-                sim = self._dot(st.total, other.total) / (len(st.members) * len(other.members)) * self._gap_decay(st, other)
-                if sim >= self.p.threshold and self._union_holds(st, other):
-                    k = self._merge(k, c)
-                    candidates = candidates - {c}
-                    merged = True
-                    break
+    def _try_merge(self, a: int, b: int) -> int:
+        """Merge stories ``a`` and ``b`` if their average similarity reaches the
+        threshold and their union does not split straight back into two events.
+        Returns the key of the story ``a`` now belongs to."""
+        if self.stories[a].retired or self.stories[b].retired or self._linkage(a, b) < self.p.threshold:
+            return a
+        if not self._union_holds(a, b):
+            return a
+        return self._merge(a, b)
 
-    def _union_holds(self, a: _Story, b: _Story) -> bool:
-        """Whether two stories may merge: their union does not cut cleanly in two.
-        A refusal is remembered until the stories have grown by a quarter."""
-        size = len(a.members) + len(b.members)
+    def _union_holds(self, a: int, b: int) -> bool:
+        """Whether a union does not cut cleanly in two. A refusal is remembered
+        until the stories have grown by a quarter (or until :meth:`flush`)."""
+        sa, sb = self.stories[a], self.stories[b]
+        size = len(sa.members) + len(sb.members)
         if size < 2 * self.p.min_split:
             return True
-        key = frozenset((a.sid, b.sid))
+        key = frozenset((a, b))
         if key in self.refused and size < 1.25 * self.refused[key]:
             return False
-        mask = split.split_story([self.docs[m].lead for m in a.members + b.members], self.p.split_ncut, self.p.min_split)
+        sample = _spread(sa.members, self.UNION_SAMPLE) + _spread(sb.members, self.UNION_SAMPLE)
+        mask = split.split_story([self.docs[m].lead for m in sample], self.p.split_ncut, self.p.min_split)
         if mask is None:
             self.refused.pop(key, None)
             return True
@@ -351,23 +423,23 @@ class _Online:
         return False
 
     def _merge(self, a: int, b: int) -> int:
-        """Merge two stories; the one founded first keeps its id."""
+        """Merge two stories; the one founded first keeps its id (and key)."""
         keep, gone = (a, b) if self.stories[a].founder <= self.stories[b].founder else (b, a)
         st, old = self.stories[keep], self.stories.pop(gone)
         for m in old.members:
             self._add(keep, m)
-        for f in self._top(old.total):
-            self.index.setdefault(f, set()).add(keep)
+        self._index(keep, old.total)
         st.checked_at = 0
+        self.refused = {pair: n for pair, n in self.refused.items() if gone not in pair}
         return keep
 
-    def _maybe_split(self, k: int) -> None:
-        """Split story ``k`` if it grew since its last check and now holds two
-        events. Splits wait for :meth:`flush`: checked on every arrival, small
-        stories would split on too little evidence."""
+    def _maybe_split(self, k: int, growth: float = 1.0) -> None:
+        """Split story ``k`` if it grew (``growth`` times) since its last check and
+        now holds two events. Splits wait for :meth:`flush`: checked on every
+        arrival, small stories would split on too little evidence."""
         st = self.stories[k]
         n = len(st.members)
-        if n < 2 * self.p.min_split or n <= st.checked_at:
+        if n < 2 * self.p.min_split or n <= st.checked_at * growth:
             return
         st.checked_at = n
         mask = split.split_story([self.docs[m].lead for m in st.members], self.p.split_ncut, self.p.min_split)
@@ -379,13 +451,12 @@ class _Online:
         self._rebuild(k, staying)
         new = self._new_story(leaving)
         self.stories[new].checked_at = len(leaving)
-        self.refused[frozenset((st.sid, self.stories[new].sid))] = n
-        for m in leaving:
-            self._index_doc(m)
+        self.refused[frozenset((k, new))] = n
+        self._index(new, self.stories[new].total)
 
     def _rebuild(self, k: int, members: list[int]) -> None:
         st = self.stories[k]
-        st.members, st.total, st.first, st.last = [], {}, math.nan, math.nan
+        st.members, st.total, st.first, st.last, st.compact = [], {}, math.nan, math.nan, None
         for m in members:
             self._add(k, m)
 
@@ -393,18 +464,18 @@ class _Online:
         """Recompute every live vector with the document frequencies learnt so
         far: early vectors were weighted with little to go on."""
         self.weighted_at = self.dfs.n
-        live = [k for k, st in self.stories.items() if not st.retired]
-        for k in live:
-            for m in self.stories[k].members:
-                self.docs[m].vec = self._vector(self.docs[m].counts)
-            self._rebuild(k, list(self.stories[k].members))
         self.index = {}
-        for k in live:
-            for m in self.stories[k].members:
-                self._index_doc(m)
+        for k, st in self.stories.items():
+            if st.retired:
+                continue
+            for m in st.members:
+                self.docs[m].vec = weigh_one(self.docs[m].counts, self.dfs)
+            self._rebuild(k, list(st.members))
+            for m in st.members:
+                self._index(k, self.docs[m].vec)
 
     def _retire(self) -> None:
-        """Stop offering stories silent for ``retire_days`` and free their vectors."""
+        """Stop offering stories silent for ``retire_days`` and ``retire_arrivals``; free their vectors."""
         horizon = self.now - self.p.retire_days
         arrivals = len(self.docs) - self.p.retire_arrivals
         for st in self.stories.values():

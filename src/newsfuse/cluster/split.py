@@ -12,17 +12,16 @@ normalised cut is below a threshold and both sides have a few reports.
 
 from __future__ import annotations
 
+import multiprocessing
+
 import numpy as np
 
-from .features import DocumentFrequencies, to_matrix, weigh
+from .features import CountRows, weigh_batch
 
 
 def local_similarities(counts: list[dict[int, float]]) -> np.ndarray:
     """Cosine similarities of the given feature counts, weighted by their own document frequencies."""
-    dfs = DocumentFrequencies()
-    for c in counts:
-        dfs.learn_one(c.keys())
-    x = to_matrix([weigh(c, dfs) for c in counts])
+    x = weigh_batch(counts)
     s = (x @ x.T).toarray()
     np.fill_diagonal(s, 0.0)
     return s
@@ -66,31 +65,90 @@ def bisect(s: np.ndarray) -> tuple[float, np.ndarray]:
     return float(best), mask
 
 
+MAX_SPECTRAL = 120  # reports a split looks at; the others follow the nearer side
+
+
 def split_story(counts: list[dict[int, float]], max_ncut: float, min_side: int) -> np.ndarray | None:
     """A boolean mask splitting a story in two, or None if it is one event."""
     if len(counts) < 2 * min_side:
         return None
+    if len(counts) > MAX_SPECTRAL:
+        return _split_large(counts, max_ncut, min_side)
+    # The best cut overall must itself be balanced: a best cut that only peels
+    # off an outlier or two says the story is one event with stragglers.
     value, mask = bisect(local_similarities(counts))
     side = int(mask.sum())
-    if value < max_ncut and min(side, len(mask) - side) >= min_side:
-        return mask
-    return None
+    return mask if value < max_ncut and min(side, len(mask) - side) >= min_side else None
 
 
-def refine(labels: np.ndarray, counts: list[dict[int, float]], max_ncut: float, min_side: int) -> np.ndarray:
-    """Split every story of ``labels`` that holds more than one event, recursively."""
+def _split_large(counts: list[dict[int, float]], max_ncut: float, min_side: int) -> np.ndarray | None:
+    """Split a large story by splitting an evenly spread sample of it, then
+    putting every report on the side whose leads it is more similar to."""
+    n = len(counts)
+    sample = np.unique(np.linspace(0, n - 1, MAX_SPECTRAL).round().astype(int))
+    mask = split_story([counts[i] for i in sample], max_ncut, min_side)
+    if mask is None:
+        return None
+    x = weigh_batch(counts)
+    side_a = np.asarray(x[sample[mask]].sum(axis=0)).ravel() / mask.sum()
+    side_b = np.asarray(x[sample[~mask]].sum(axis=0)).ravel() / (~mask).sum()
+    full = np.asarray(x @ side_a).ravel() >= np.asarray(x @ side_b).ravel()
+    return full if min(int(full.sum()), n - int(full.sum())) >= min_side else None
+
+
+def refine(labels: np.ndarray, counts: CountRows, max_ncut: float, min_side: int, workers: int = 1) -> np.ndarray:
+    """Split every story of ``labels`` that holds more than one event, recursively.
+    Stories are independent, so a large batch is shared among ``workers`` processes."""
+    global _SHARED
     labels = labels.copy()
-    next_label = int(labels.max()) + 1 if len(labels) else 0
-    queue = sorted(set(labels.tolist()))
-    while queue:
-        label = queue.pop()
-        idx = np.flatnonzero(labels == label)
-        mask = split_story([counts[i] for i in idx], max_ncut, min_side)
-        if mask is None:
-            continue
-        # the side holding the story's first member keeps the label
-        move = idx[~mask] if mask[0] else idx[mask]
-        labels[move] = next_label
-        queue += [label, next_label]
-        next_label += 1
+    stories = [idx for idx in _groups(labels) if len(idx) >= 2 * min_side]
+    _SHARED = (counts, np.concatenate([[0], np.cumsum(counts.lengths)]), max_ncut, min_side)
+    try:
+        if workers > 1 and len(stories) > 500 and "fork" in multiprocessing.get_all_start_methods():
+            from concurrent.futures import ProcessPoolExecutor
+
+            # forked workers see _SHARED without it being pickled: jobs carry row numbers only
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = list(pool.map(_split_job, stories, chunksize=64))
+        else:
+            parts = [_split_job(idx) for idx in stories]
+    finally:
+        _SHARED = None
+    for idx, part in zip(stories, parts):
+        # each part is labelled by its first member; the first part keeps the story's label
+        for group in part[1:]:
+            labels[idx[group]] = idx[group[0]]
     return labels
+
+
+_SHARED: tuple | None = None  # type: ignore[type-arg]
+
+
+def _groups(labels: np.ndarray) -> list[np.ndarray]:
+    order = np.argsort(labels, kind="stable")
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return np.split(order, bounds)
+
+
+def _row(counts: CountRows, bounds: np.ndarray, i: int) -> dict[int, float]:
+    a, b = int(bounds[i]), int(bounds[i + 1])
+    return dict(zip(counts.ids[a:b].tolist(), counts.values[a:b].tolist()))
+
+
+def _split_job(idx: np.ndarray) -> list[np.ndarray]:
+    """The parts of one story (local indices), splitting recursively; the part
+    holding the story's first report comes first."""
+    assert _SHARED is not None
+    counts, bounds, max_ncut, min_side = _SHARED
+    rows = [_row(counts, bounds, int(i)) for i in idx]
+    parts: list[np.ndarray] = []
+    queue = [np.arange(len(rows))]
+    while queue:
+        local = queue.pop(0)
+        mask = split_story([rows[i] for i in local], max_ncut, min_side)
+        if mask is None:
+            parts.append(local)
+            continue
+        keep = mask if mask[0] else ~mask
+        queue += [local[keep], local[~keep]]
+    return sorted(parts, key=lambda p: int(p.min()))
