@@ -44,6 +44,10 @@ class Reporter:
         click.echo("newsfuse: " + ", ".join(parts), err=True)
 
 
+def plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def progress(items: Iterable[T], label: str) -> Iterator[T]:
     """A live count on stderr when it is a terminal; silent otherwise."""
     if not sys.stderr.isatty():
@@ -141,8 +145,8 @@ def cluster_cmd(paths: tuple[str, ...], online: bool, out_path: str | None, allo
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     stories = result.stories()
     multi = sum(1 for st in stories if len(st.articles) > 1)
-    reporter.summary(f"article(s) read, {len(stories)} stories ({multi} with two or more), {len(result.copy_of)} copies",
-                     len(articles))
+    reporter.summary(f"article(s) read, {plural(len(stories), 'story', 'stories')} ({multi} with two or more), "
+                     f"{plural(len(result.copy_of), 'copy', 'copies')}", len(articles))
     if not articles and reporter.skipped:
         sys.exit(1)
 

@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 def time_decay(gap_days: np.ndarray, window: float, scale: float) -> np.ndarray:
     """How much a similarity counts between reports ``gap_days`` apart (NaN: unknown)."""
     gap = np.nan_to_num(np.abs(gap_days), nan=0.0)
-    return np.where(gap <= window, 1.0, np.exp(-(gap - window) / scale))
+    return np.exp(-np.maximum(gap - window, 0.0) / scale)
 
 
 def reach_days(threshold: float, window: float, scale: float) -> float:
