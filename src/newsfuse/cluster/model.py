@@ -119,21 +119,6 @@ class StoryClusterer:
                 self.labels_[a.id] = sid
         return self
 
-    def _fit_stream(self, arts: list[Article], days: np.ndarray, full, leads, x) -> np.ndarray:  # type: ignore[no-untyped-def]
-        """Labels from the stream model run over the batch in time order."""
-        stream = _Online(self.params, reweigh=False)
-        order = np.lexsort((np.arange(len(arts)), np.nan_to_num(days, nan=np.inf)))
-        full_rows, lead_rows = full.rows(), leads.rows()
-        ids, data, indptr = x.indices, x.data, x.indptr
-        columns = np.unique(full.ids)  # weigh_batch numbered its columns in this order
-        for i in order.tolist():
-            a, b = indptr[i], indptr[i + 1]
-            vec = dict(zip(columns[ids[a:b]].tolist(), data[a:b].tolist()))
-            stream.learn_vector(arts[i].id, days[i], full_rows[i], lead_rows[i], vec)
-        stream.flush()
-        where = {d.article_id: d.story for d in stream.docs}
-        return np.array([where[a.id] for a in arts])
-
     def predict(self, articles: Iterable[Article]) -> list[str | None]:
         """The story of each article: fitted ones from the fit, others the story
         the stream model would put them in (None: a new story)."""
@@ -215,9 +200,8 @@ class _Online:
     MAX_POSTINGS = 2000  # a feature shared by more live stories than this finds nothing specific
     UNION_SAMPLE = 40  # members of each story a union check looks at
 
-    def __init__(self, params: ClusterParams, *, reweigh: bool = True) -> None:
+    def __init__(self, params: ClusterParams) -> None:
         self.p = params
-        self.reweigh = reweigh  # False when vectors come weighted already (a batch run)
         self.featurize = Featurizer(params.weights)
         self.dfs = DocumentFrequencies()
         self.docs: list[_Doc] = []
@@ -310,7 +294,7 @@ class _Online:
         counts, lead = self.featurize(article)
         self.dfs.learn_one(counts.keys())
         sid = self.learn_vector(article.id, day_of(article), counts, lead, weigh_one(counts, self.dfs))
-        if self.reweigh and self.dfs.n >= max(64, 2 * self.weighted_at):
+        if self.dfs.n >= max(64, 2 * self.weighted_at):
             self._reweigh()
         return sid
 
