@@ -79,6 +79,8 @@ class Pipeline:
     as ``newsfuse ingest`` does; the default is the batch model.
     """
 
+    STREAM_GROUP = 5000  # arrivals whose features are computed together (in parallel) in stream mode
+
     def __init__(
         self,
         read_options: ReadOptions | None = None,
@@ -113,9 +115,12 @@ class Pipeline:
     def _stream(self, articles: list[Article]) -> tuple[dict[str, str], dict[str, str]]:
         detector = CopyDetector(self.copy_params)
         model = StoryClusterer(self.cluster_params)
-        for a in time_order(articles):
-            if detector.learn_one(a) is None:
-                model.learn_one(a)
+        arrivals = time_order(articles)
+        # in groups, as a feed poll or crawl segment arrives: the same result as one at a time
+        for start in range(0, len(arrivals), self.STREAM_GROUP):
+            group = arrivals[start : start + self.STREAM_GROUP]
+            copies = detector.learn_many(group)
+            model.learn_many([a for a, original in zip(group, copies) if original is None])
         model.flush()
         copies = {a.id: o for a in articles if (o := detector.copy_of(a.id)) is not None}
         labels = model.current_labels()

@@ -111,3 +111,9 @@ def test_shingles_are_sorted_unique_uint32(text: str, n: int) -> None:
     sh = shingles(text, n)
     assert sh.dtype.name == "uint32"
     assert list(sh) == sorted(set(sh.tolist()))
+
+
+def test_learn_many_equals_learn_one() -> None:
+    items = [art("a", BODY), art("b", "Advertisement\n" + BODY), art("c", OTHER), art("d", OTHER + " Share this.")]
+    one = CopyDetector()
+    assert [one.learn_one(a) for a in items] == CopyDetector().learn_many(items)

@@ -174,3 +174,14 @@ def test_predict_one_does_not_learn(examples) -> None:
     assert model.predict_one(ferry[1]) == first
     assert ferry[1].id not in model.current_labels()
     assert model.predict_one([a for a in examples if file_of(a) not in FERRY][0]) is None
+
+
+def test_learn_many_equals_learn_one(ecb) -> None:
+    articles, _ = ecb_topics(ecb, {"2", "5"})
+    one = StoryClusterer()
+    for a in articles:
+        one.learn_one(a)
+    many = StoryClusterer()
+    many.learn_many(articles[:20])
+    many.learn_many(articles[20:])
+    assert many.current_labels() == one.current_labels()

@@ -25,13 +25,15 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from functools import partial
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from ..model import Article
+from ..parallel import map_chunks
 from ..text import ABBREVIATIONS, NUMBER_WORDS, STOP_WORDS, TOKEN
 
 _YEAR = range(1900, 2101)
@@ -213,41 +215,19 @@ class CountRows:
         return len(self.lengths)
 
 
-def _featurize_chunk(weights: FeatureWeights, items: list[tuple[str | None, str]]) -> tuple[CountRows, CountRows]:
+def _featurize_chunk(weights: FeatureWeights, articles: Sequence[Article]) -> tuple[CountRows, CountRows]:
     featurize = Featurizer(weights)
     full, lead = [], []
-    for title, text in items:
-        f, ld = featurize.counts(title, text)
+    for a in articles:
+        f, ld = featurize.counts(a.title, a.text)
         full.append(f)
         lead.append(ld)
     return CountRows.from_dicts(full), CountRows.from_dicts(lead)
 
 
-_SHARED: list[Article] | None = None  # the batch, seen by forked workers without pickling
-
-
-def _featurize_range(weights: FeatureWeights, start: int, stop: int) -> tuple[CountRows, CountRows]:
-    assert _SHARED is not None
-    return _featurize_chunk(weights, [(a.title, a.text) for a in _SHARED[start:stop]])
-
-
-def featurize_many(articles: list[Article], weights: FeatureWeights, workers: int = 1) -> tuple[CountRows, CountRows]:
+def featurize_many(articles: Sequence[Article], weights: FeatureWeights, workers: int = 1) -> tuple[CountRows, CountRows]:
     """Features and lead features of many articles, on ``workers`` processes."""
-    global _SHARED
-    import multiprocessing
-
-    if workers <= 1 or len(articles) < 4000 or "fork" not in multiprocessing.get_all_start_methods():
-        return _featurize_chunk(weights, [(a.title, a.text) for a in articles])
-    from concurrent.futures import ProcessPoolExecutor
-
-    size = max(1000, len(articles) // (workers * 4))
-    starts = list(range(0, len(articles), size))
-    _SHARED = articles
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_featurize_range, [weights] * len(starts), starts, [s + size for s in starts]))
-    finally:
-        _SHARED = None
+    parts = map_chunks(partial(_featurize_chunk, weights), articles, workers)
     return CountRows.concat([p[0] for p in parts]), CountRows.concat([p[1] for p in parts])
 
 

@@ -137,6 +137,18 @@ class StoryClusterer:
         self.labels_[article.id] = sid
         return sid
 
+    def learn_many(self, articles: Iterable[Article]) -> list[str]:
+        """:meth:`learn_one` for each article in turn (same result), with the
+        features of the whole group computed in parallel first: for streams
+        that arrive in batches, such as a feed poll or a crawl segment."""
+        arts = list(articles)
+        full, leads = featurize_many(arts, self.params.weights, workers=self.params.workers)
+        out = []
+        for a, counts, lead in zip(arts, full.rows(), leads.rows()):
+            sid = self.labels_[a.id] = self._online.learn_features(a, counts, lead)
+            out.append(sid)
+        return out
+
     def predict_one(self, article: Article) -> str | None:
         """The story the article would join now, without adding it (None: a new one)."""
         return self._online.predict_one(article)
@@ -291,7 +303,9 @@ class _Online:
         return self.stories[best].sid if best is not None and scores[best] >= self.p.threshold else None
 
     def learn_one(self, article: Article) -> str:
-        counts, lead = self.featurize(article)
+        return self.learn_features(article, *self.featurize(article))
+
+    def learn_features(self, article: Article, counts: dict[int, float], lead: dict[int, float]) -> str:
         self.dfs.learn_one(counts.keys())
         sid = self.learn_vector(article.id, day_of(article), counts, lead, weigh_one(counts, self.dfs))
         if self.dfs.n >= max(64, 2 * self.weighted_at):

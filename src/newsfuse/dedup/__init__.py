@@ -23,10 +23,12 @@ import zlib
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
 from ..model import Article
+from ..parallel import map_chunks
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -38,7 +40,8 @@ class CopyParams:
     found in the longer one that makes a copy. ``bands`` x ``rows`` = MinHash
     size; LSH proposes pairs above a Jaccard of about (1/bands)**(1/rows),
     0.31 here, well below what is confirmed. ``window``: how many recent
-    articles a stream keeps to compare with (copies follow within days)."""
+    articles a stream keeps to compare with (copies follow within days).
+    ``workers``: processes that sketch a large batch."""
 
     shingle: int = 5
     jaccard: float = 0.5
@@ -47,15 +50,40 @@ class CopyParams:
     rows: int = 3
     min_shingles: int = 8
     window: int = 200_000
+    workers: int = 2
+
+
+_WORD_HASHES: dict[str, int] = {}
+# Odd 64-bit multipliers, one per position in a shingle (fixed: hashes mean the same in every run).
+_POSITION = np.random.default_rng(12345).integers(1, 1 << 63, size=16, dtype=np.uint64) | np.uint64(1)
+
+
+def _word_hash(word: str) -> int:
+    h = _WORD_HASHES.get(word)
+    if h is None:
+        if len(_WORD_HASHES) > 500_000:
+            _WORD_HASHES.clear()
+        h = _WORD_HASHES[word] = zlib.crc32(word.encode("utf-8"))
+    return h
 
 
 def shingles(text: str, n: int = 5) -> np.ndarray:
-    """32-bit hashes of the word ``n``-grams of a text (lower-cased), unique and sorted."""
+    """32-bit hashes of the word ``n``-grams of a text (lower-cased), unique and sorted.
+
+    Each word is hashed once; a gram's hash mixes its words' hashes with a
+    multiplier per position (vectorised, so long texts cost little).
+    """
     words = _WORD.findall(text.lower())
-    if len(words) < n:
-        return np.array([zlib.crc32(" ".join(words).encode())], np.uint32) if words else np.zeros(0, np.uint32)
-    grams = (" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
-    return np.unique(np.fromiter((zlib.crc32(g.encode()) for g in grams), np.uint32))
+    if not words:
+        return np.zeros(0, np.uint32)
+    w = np.fromiter(map(_word_hash, words), np.uint64, len(words))
+    n = min(n, len(words), len(_POSITION))
+    grams = len(words) - n + 1
+    h = np.zeros(grams, np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(n):
+            h += w[k : k + grams] * _POSITION[k]  # wraps mod 2^64 by design
+    return np.unique((h >> np.uint64(32)).astype(np.uint32))
 
 
 class MinHasher:
@@ -165,16 +193,19 @@ class CopyDetector:
 
     def learn_one(self, article: Article) -> str | None:
         """Add an article; return the id of the original it copies (None: it is an original)."""
+        sh = shingles(article.text, self.params.shingle)
+        return self._learn(article, sh, self._hasher.signature(sh))
+
+    def _learn(self, article: Article, sh: np.ndarray, signature: np.ndarray) -> str | None:
         p = self.params
         aid = article.id
         if aid in self._facts:
             return self.copy_of(aid)
         self._facts[aid] = _facts(article)
         self._parent[aid] = aid
-        sh = shingles(article.text, p.shingle)
         if len(sh) < p.min_shingles:
             return None
-        bands = self._band_keys(self._hasher.signature(sh))
+        bands = self._band_keys(signature)
         found: set[str] = set()
         for key in bands:
             bucket = self._buckets.setdefault(key, [])
@@ -208,12 +239,27 @@ class CopyDetector:
         original = self._originals.get(self._find(article_id), article_id)
         return None if original == article_id else original
 
+    def learn_many(self, articles: Iterable[Article]) -> list[str | None]:
+        """:meth:`learn_one` for each article in turn (same result); shingles and
+        signatures, pure functions of the text, are computed in parallel first."""
+        arts = list(articles)
+        sketch = partial(_sketches, self.params.shingle, self._hasher)
+        sketches = [s for part in map_chunks(sketch, arts, self.params.workers) for s in part]
+        return [self._learn(a, sh, sig) for a, (sh, sig) in zip(arts, sketches)]
+
     def fit(self, articles: Iterable[Article]) -> CopyDetector:
         """Find the copies of a batch; ``copy_of_`` maps each copy to its original."""
-        for a in sorted(articles, key=lambda a: a.id):
-            self.learn_one(a)
+        self.learn_many(sorted(articles, key=lambda a: a.id))
         self.copy_of_ = {aid: orig for aid in self._facts if (orig := self.copy_of(aid)) is not None}
         return self
+
+
+def _sketches(n: int, hasher: MinHasher, articles: list[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
+    out = []
+    for a in articles:
+        sh = shingles(a.text, n)
+        out.append((sh, hasher.signature(sh)))
+    return out
 
 
 def find_copies(articles: Iterable[Article], params: CopyParams | None = None) -> dict[str, str]:
