@@ -108,5 +108,50 @@ def _analyse_story(articles: list[Article]) -> StoryAnalysis:
             base_date_confidence=confidence,
         ))
     entities = resolve_entities({x.id: x.entities for x in out})
+    _name_speakers(out, entities)
     timeline = build_timeline([(x.id, x.text, x.dates, x.sentences) for x in out])
     return StoryAnalysis(out, entities, timeline)
+
+
+_DETERMINERS = ("the ", "a ", "an ", "his ", "her ", "their ", "its ")
+
+
+def _plain(phrase: str) -> str:
+    s = " ".join(phrase.lower().replace("’s", "").replace("'s", "").split())
+    for d in _DETERMINERS:
+        if s.startswith(d):
+            return s[len(d):]
+    return s
+
+
+def _name_speakers(analyses: list[ArticleAnalysis], entities: list[Entity]) -> None:
+    """Give speakers and channels their story-wide canonical names: "Putin" and
+    "Vladimir Putin" become one name, and a description such as "the Russian
+    president" becomes the one person the story's sources give that role.
+    A description two people share ("the minister") is left as written."""
+    by_alias: dict[str, set[str]] = {}
+    by_role: dict[str, set[str]] = {}
+    for e in entities:
+        if e.label not in ("PERSON", "ORG"):
+            continue
+        for alias in e.aliases:
+            by_alias.setdefault(_plain(alias), set()).add(e.name)
+        if e.label == "PERSON":
+            for roles in e.roles.values():
+                for role in roles:
+                    by_role.setdefault(_plain(role), set()).add(e.name)
+
+    def name(phrase: str | None) -> str | None:
+        if not phrase:
+            return phrase
+        key = _plain(phrase)
+        for table in (by_alias, by_role):
+            found = table.get(key)
+            if found and len(found) == 1:
+                return next(iter(found))
+        return phrase
+
+    for a in analyses:
+        for q in a.quotes:
+            q.speaker = name(q.speaker)
+            q.channel = name(q.channel)
