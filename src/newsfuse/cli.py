@@ -237,6 +237,18 @@ def eval_clustering(gold: str, pred: str | None, online: bool, fmt: str) -> None
         click.echo(f"{name:9s} precision {s['precision']:.4f}  recall {s['recall']:.4f}  F1 {s['f1']:.4f}")
 
 
+@eval_group.command("attribution")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_attribution(directory: str, fmt: str) -> None:
+    """Precision, recall and F1 of quotes and attributions on a PolNeAR compartment
+    (DIRECTORY holds text/ and attributions/): direct quotes and all attributions,
+    for each half of the articles (A: developed on, B: held out) and both."""
+    from .analyse import polnear
+
+    sys.exit(polnear.main([directory, *(["--json"] if fmt == "json" else [])]))
+
+
 def _jsonl_field(path: str, name: str) -> dict[str, str]:
     """id -> field for the rows of a JSONL file that have both."""
     out: dict[str, str] = {}
