@@ -18,6 +18,8 @@ import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse.csgraph import connected_components
 
+from ..parallel import forked_pool
+
 
 def time_decay(gap_days: np.ndarray, window: float, scale: float) -> np.ndarray:
     """How much a similarity counts between reports ``gap_days`` apart (NaN: unknown)."""
@@ -198,11 +200,7 @@ def cluster_slices(
     slices = [order[i : i + size] for i in range(0, n, size)]
     jobs = [(x[s], days[s], threshold, window, scale) for s in slices]
     if workers > 1 and len(slices) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        with forked_pool(workers) as pool:
             parts = list(pool.map(_slice_job, jobs))
     else:
         parts = [_slice_job(job) for job in jobs]

@@ -16,6 +16,7 @@ import multiprocessing
 
 import numpy as np
 
+from ..parallel import forked_pool
 from .features import CountRows, weigh_batch
 
 
@@ -105,10 +106,8 @@ def refine(labels: np.ndarray, counts: CountRows, max_ncut: float, min_side: int
     _SHARED = (counts, np.concatenate([[0], np.cumsum(counts.lengths)]), max_ncut, min_side)
     try:
         if workers > 1 and len(stories) > 500 and "fork" in multiprocessing.get_all_start_methods():
-            from concurrent.futures import ProcessPoolExecutor
-
             # forked workers see _SHARED without it being pickled: jobs carry row numbers only
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            with forked_pool(workers) as pool:
                 parts = list(pool.map(_split_job, stories, chunksize=64))
         else:
             parts = [_split_job(idx) for idx in stories]

@@ -56,6 +56,7 @@ class CopyParams:
 _WORD_HASHES: dict[str, int] = {}
 # Odd 64-bit multipliers, one per position in a shingle (fixed: hashes mean the same in every run).
 _POSITION = np.random.default_rng(12345).integers(1, 1 << 63, size=16, dtype=np.uint64) | np.uint64(1)
+_BAND = np.arange(256, dtype=np.uint64) << np.uint64(56)  # keeps equal rows in different bands apart
 
 
 def _word_hash(word: str) -> int:
@@ -139,6 +140,7 @@ def choose_original(group: Iterable[_Facts]) -> str:
 @dataclass(slots=True)
 class _Entry:
     shingles: np.ndarray
+    signature: np.ndarray
     bands: list[int]
 
 
@@ -188,8 +190,12 @@ class CopyDetector:
     # -------------------------------------------------------------------------------
 
     def _band_keys(self, sig: np.ndarray) -> list[int]:
-        r = self.params.rows
-        return [zlib.crc32(sig[i * r : (i + 1) * r].tobytes(), i) for i in range(self.params.bands)]
+        """One key per band: its rows mixed with odd multipliers, and the band's number."""
+        p = self.params
+        rows = sig[: p.bands * p.rows].reshape(p.bands, p.rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            keys = (rows * _POSITION[: p.rows]).sum(axis=1) ^ _BAND[: p.bands]
+        return keys.tolist()
 
     def learn_one(self, article: Article) -> str | None:
         """Add an article; return the id of the original it copies (None: it is an original)."""
@@ -210,18 +216,39 @@ class CopyDetector:
         for key in bands:
             bucket = self._buckets.setdefault(key, [])
             found.update(bucket)
-            bucket.append(aid)
-        for other in sorted(found):
-            entry = self._entries.get(other)
-            if entry is None:
-                continue
-            jac, cont = _overlap(sh, entry.shingles)
+            # A band shared by very many articles is a phrase, not a copy: a full
+            # bucket stops growing (a real copy shares several bands, not just one).
+            if len(bucket) < self.MAX_BUCKET:
+                bucket.append(aid)
+        for other in self._likely(sh, signature, found):
+            jac, cont = _overlap(sh, self._entries[other].shingles)
             if jac >= p.jaccard or cont >= p.containment:
                 self._union(aid, other)
-        self._entries[aid] = _Entry(sh, bands)
+        self._entries[aid] = _Entry(sh, signature, bands)
         if len(self._entries) > p.window:
             self._forget_oldest()
         return self.copy_of(aid)
+
+    # How far below the thresholds a MinHash estimate may fall and still be checked
+    # exactly: three standard errors of a Jaccard estimate from 96 hashes.
+    MARGIN = 0.15
+    MAX_BUCKET = 16
+
+    def _likely(self, sh: np.ndarray, signature: np.ndarray, found: set[str]) -> list[str]:
+        """The proposed articles whose signatures say they may be copies (checked
+        exactly afterwards). Many articles can share a band or two with this one
+        (wire phrases, templates); comparing signatures is far cheaper than shingles."""
+        others = [o for o in sorted(found) if o in self._entries]
+        if len(others) <= 2:
+            return others
+        sigs = np.stack([self._entries[o].signature for o in others])
+        jac = (sigs == signature).mean(axis=1)
+        sizes = np.array([len(self._entries[o].shingles) for o in others], np.float64)
+        inter = jac * (sizes + len(sh)) / (1.0 + jac)  # estimated shared shingles
+        cont = inter / np.maximum(1.0, np.minimum(sizes, len(sh)))
+        p = self.params
+        keep = (jac >= p.jaccard - self.MARGIN) | (cont >= p.containment - self.MARGIN)
+        return [o for o, k in zip(others, keep.tolist()) if k]
 
     def _forget_oldest(self) -> None:
         """Drop the oldest quarter of the comparison window (their groups stay known)."""
