@@ -17,9 +17,13 @@ article content, so a story is not analysed twice.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import multiprocessing
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 
 from ..model import Article
 from ..text import sentence_spans
@@ -44,11 +48,14 @@ class Analyzer:
     """Analyses articles and stories, caching both (least recently used first out).
 
     ``cache_size``: stories kept. Articles are cached with the story they were
-    analysed in, since their dates and entities depend on it.
+    analysed in, since their dates and entities depend on it. ``workers``:
+    processes that parse a story's articles in parallel (a pool kept for the
+    life of the process; 1 parses in this process).
     """
 
-    def __init__(self, cache_size: int = 256) -> None:
+    def __init__(self, cache_size: int = 256, workers: int = 2) -> None:
         self.cache_size = cache_size
+        self.workers = workers
         self._stories: OrderedDict[tuple[str, ...], StoryAnalysis] = OrderedDict()
 
     def story(self, articles: Sequence[Article]) -> StoryAnalysis:
@@ -58,7 +65,7 @@ class Analyzer:
         if got is not None:
             self._stories.move_to_end(key)
             return got
-        result = _analyse_story(list(articles))
+        result = _analyse_story(list(articles), self.workers)
         self._stories[key] = result
         if len(self._stories) > self.cache_size:
             self._stories.popitem(last=False)
@@ -80,29 +87,70 @@ def analyse_story(articles: Sequence[Article]) -> StoryAnalysis:
     return _DEFAULT.story(articles)
 
 
-def _analyse_story(articles: list[Article]) -> StoryAnalysis:
-    from .entities import extract_mentions, resolve_entities
-    from .nlp import parse_many
+@dataclass(slots=True)
+class _Read:
+    """What one article yields on its own, before the story is considered."""
+
+    mentions: list[Mention]
+    numbers: list[Quantity]
+    quotes: list[Quote]
+    expressions: list  # temporal.Expression: date expressions with their tense  # type: ignore[type-arg]
+
+
+def _read_one(text: str, language: str | None) -> _Read:
+    """Parse one article and run the per-article extractors (a pure function of the text)."""
+    from .entities import extract_mentions
+    from .nlp import parse
     from .numbers import extract_numbers
     from .quotes import extract_quotes
-    from .temporal import build_timeline, estimate_base_dates, find_expressions, resolve
+    from .temporal import find_expressions
 
-    docs = parse_many([a.text for a in articles])
+    doc = parse(text)
+    return _Read(extract_mentions(text, doc), extract_numbers(text, doc),
+                 extract_quotes(text, doc, language=language or "en"), find_expressions(text, doc))
+
+
+def _read_job(job: tuple[str, str | None]) -> _Read:
+    return _read_one(*job)
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor | None:
+    """A pool of forked workers kept for the life of the process, each holding the
+    spaCy model loaded once (by the parent, before forking). None where fork is unavailable."""
+    global _POOL
+    if _POOL is None and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from .nlp import nlp
+
+        nlp()  # loaded before the fork: every worker starts warm
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
+
+
+def _analyse_story(articles: list[Article], workers: int) -> StoryAnalysis:
+    from .entities import resolve_entities
+    from .temporal import build_timeline, estimate_base_dates, resolve
+
+    jobs = [(a.text, a.language) for a in articles]
+    pool = _pool(workers) if len(articles) > 1 else None
+    reads = list(pool.map(_read_job, jobs)) if pool is not None else [_read_job(j) for j in jobs]
     # date expressions are found once: they date the articles, then are resolved against those dates
-    expressions = {a.id: find_expressions(a.text, doc) for a, doc in zip(articles, docs)}
-    bases = estimate_base_dates(articles, expressions=expressions)
+    bases = estimate_base_dates(articles, expressions={a.id: r.expressions for a, r in zip(articles, reads)})
     out: list[ArticleAnalysis] = []
-    for a, doc in zip(articles, docs):
+    for a, r in zip(articles, reads):
         base, via, confidence = bases[a.id]
         out.append(ArticleAnalysis(
             id=a.id,
             path=a.origin or a.url or "",
             text=a.text,
             sentences=sentences(a.text),
-            entities=extract_mentions(a.text, doc),
-            dates=resolve(expressions[a.id], a.text, base, confidence),
-            numbers=extract_numbers(a.text, doc),
-            quotes=extract_quotes(a.text, doc, language=a.language or "en"),
+            entities=r.mentions,
+            dates=resolve(r.expressions, a.text, base, confidence),
+            numbers=r.numbers,
+            quotes=r.quotes,
             base_date=base,
             base_date_via=via,
             base_date_confidence=confidence,

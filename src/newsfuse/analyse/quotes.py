@@ -1085,25 +1085,8 @@ def _keep(c: _Candidate, keep_unattributed: bool) -> bool:
 
 
 def _to_quote(art: _Article, c: _Candidate) -> Quote:
-    start, end = c.parts[0].start, c.parts[-1].end
     att = c.attribution or _Attribution(None, None, None, None)
-    sp = att.speaker_span or (None, None)
-    cs = att.cue_span or (None, None)
-    parts = [(p.start, p.end) for p in c.parts] if len(c.parts) > 1 else []
-    return Quote(
-        start=start,
-        end=end,
-        text=art.text[start:end],
-        speaker=att.speaker,
-        cue=att.cue,
-        direct=True,
-        speaker_start=sp[0],
-        speaker_end=sp[1],
-        cue_start=cs[0],
-        cue_end=cs[1],
-        channel=att.channel,
-        parts=parts,
-    )
+    return _quote(art.text, att, [(p.start, p.end) for p in c.parts], direct=True)
 
 
 # ---- reported speech
@@ -1360,6 +1343,11 @@ def _covered_by_direct(text: str, parts: list[tuple[int, int]], quotes: list[Quo
 
 
 def _indirect_quote(text: str, att: _Attribution, parts: list[tuple[int, int]]) -> Quote:
+    return _quote(text, att, parts, direct=False)
+
+
+def _quote(text: str, att: _Attribution, parts: list[tuple[int, int]], *, direct: bool) -> Quote:
+    """A Quote spanning ``parts`` (a split quote keeps them; one part needs no list)."""
     sp = att.speaker_span or (None, None)
     cs = att.cue_span or (None, None)
     start, end = parts[0][0], parts[-1][1]
@@ -1369,7 +1357,7 @@ def _indirect_quote(text: str, att: _Attribution, parts: list[tuple[int, int]]) 
         text=text[start:end],
         speaker=att.speaker,
         cue=att.cue,
-        direct=False,
+        direct=direct,
         speaker_start=sp[0],
         speaker_end=sp[1],
         cue_start=cs[0],
