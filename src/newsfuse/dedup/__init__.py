@@ -77,7 +77,10 @@ def shingles(text: str, n: int = 5) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if not words:
         return np.zeros(0, np.uint32)
-    w = np.fromiter(map(_word_hash, words), np.uint64, len(words))
+    hashes = list(map(_WORD_HASHES.get, words))  # most words are known: one C-level pass
+    if None in hashes:
+        hashes = [h if h is not None else _word_hash(w) for w, h in zip(words, hashes)]
+    w = np.array(hashes, np.uint64)
     n = min(n, len(words), len(_POSITION))
     grams = len(words) - n + 1
     h = np.zeros(grams, np.uint64)
@@ -275,10 +278,72 @@ class CopyDetector:
         return [self._learn(a, sh, sig) for a, (sh, sig) in zip(arts, sketches)]
 
     def fit(self, articles: Iterable[Article]) -> CopyDetector:
-        """Find the copies of a batch; ``copy_of_`` maps each copy to its original."""
-        self.learn_many(sorted(articles, key=lambda a: a.id))
+        """Find the copies of a batch; ``copy_of_`` maps each copy to its original.
+
+        The same rule as the stream, done for the whole batch at once: articles
+        that share a band key are proposed (each with at most ``MAX_BUCKET`` of
+        its neighbours in that band), signatures filter the proposals, shingles
+        confirm them. Proposals are found by sorting band keys, not one article
+        at a time, so a large batch costs a few array operations per band.
+        Fitted articles are not kept for comparison with later :meth:`learn_one`
+        calls (a batch result; a stream uses :meth:`learn_many`).
+        """
+        p = self.params
+        arts = sorted({a.id: a for a in articles if a.id not in self._facts}.values(), key=lambda a: a.id)
+        sketch = partial(_sketches, p.shingle, self._hasher)
+        sketches = [s for part in map_chunks(sketch, arts, p.workers) for s in part]
+        for a in arts:
+            self._facts[a.id] = _facts(a)
+            self._parent[a.id] = a.id
+        rows = [i for i, (sh, _) in enumerate(sketches) if len(sh) >= p.min_shingles]
+        if rows:
+            sigs = np.stack([sketches[i][1] for i in rows])
+            keys = self._band_key_matrix(sigs)
+            for i, j in self._confirmed(self._proposals(keys), sigs, [sketches[i][0] for i in rows]):
+                self._union(arts[rows[i]].id, arts[rows[j]].id)
         self.copy_of_ = {aid: orig for aid in self._facts if (orig := self.copy_of(aid)) is not None}
         return self
+
+    def _band_key_matrix(self, sigs: np.ndarray) -> np.ndarray:
+        """:meth:`_band_keys` of many signatures at once (rows: articles, columns: bands)."""
+        p = self.params
+        rows = sigs[:, : p.bands * p.rows].reshape(len(sigs), p.bands, p.rows).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            return (rows * _POSITION[: p.rows]).sum(axis=2) ^ _BAND[: p.bands]
+
+    def _proposals(self, keys: np.ndarray) -> np.ndarray:
+        """Pairs (i < j) of rows sharing a band key, each row with at most MAX_BUCKET
+        neighbours in a band's sorted order."""
+        pairs = []
+        for b in range(keys.shape[1]):
+            order = np.argsort(keys[:, b], kind="stable")
+            sorted_keys = keys[order, b]
+            for lag in range(1, self.MAX_BUCKET + 1):
+                same = sorted_keys[:-lag] == sorted_keys[lag:]
+                if not same.any():
+                    break  # sorted: no equal keys at this distance, none further
+                pairs.append(np.stack([order[:-lag][same], order[lag:][same]], axis=1))
+        if not pairs:
+            return np.zeros((0, 2), np.int64)
+        return np.unique(np.sort(np.concatenate(pairs), axis=1), axis=0)
+
+    def _confirmed(self, pairs: np.ndarray, sigs: np.ndarray, shingle_sets: list[np.ndarray]) -> list[tuple[int, int]]:
+        """The proposed pairs that are copies: likely by their signatures, then sure by their shingles."""
+        p = self.params
+        sizes = np.array([len(s) for s in shingle_sets], np.float64)
+        out = []
+        for start in range(0, len(pairs), 500_000):  # bounded memory for the signature comparison
+            chunk = pairs[start : start + 500_000]
+            a, b = chunk[:, 0], chunk[:, 1]
+            jac = (sigs[a] == sigs[b]).mean(axis=1)
+            inter = jac * (sizes[a] + sizes[b]) / (1.0 + jac)
+            cont = inter / np.maximum(1.0, np.minimum(sizes[a], sizes[b]))
+            likely = (jac >= p.jaccard - self.MARGIN) | (cont >= p.containment - self.MARGIN)
+            for i, j in chunk[likely].tolist():
+                jac_, cont_ = _overlap(shingle_sets[i], shingle_sets[j])
+                if jac_ >= p.jaccard or cont_ >= p.containment:
+                    out.append((i, j))
+        return out
 
 
 def _sketches(n: int, hasher: MinHasher, articles: list[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
