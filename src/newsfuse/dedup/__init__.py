@@ -193,12 +193,33 @@ class CopyDetector:
     # -------------------------------------------------------------------------------
 
     def _band_keys(self, sig: np.ndarray) -> list[int]:
-        """One key per band: its rows mixed with odd multipliers, and the band's number."""
+        return self._band_key_matrix(sig[None, :])[0].tolist()
+
+    def _band_key_matrix(self, sigs: np.ndarray) -> np.ndarray:
+        """One key per band of each signature (rows: articles, columns: bands): the
+        band's rows mixed with odd multipliers, and the band's number."""
         p = self.params
-        rows = sig[: p.bands * p.rows].reshape(p.bands, p.rows).astype(np.uint64)
+        rows = sigs[:, : p.bands * p.rows].reshape(len(sigs), p.bands, p.rows).astype(np.uint64)
         with np.errstate(over="ignore"):
-            keys = (rows * _POSITION[: p.rows]).sum(axis=1) ^ _BAND[: p.bands]
-        return keys.tolist()
+            return (rows * _POSITION[: p.rows]).sum(axis=2) ^ _BAND[: p.bands]
+
+    def _is_copy(self, a: np.ndarray, b: np.ndarray) -> bool:
+        """The exact check on two shingle sets."""
+        jac, cont = _overlap(a, b)
+        return jac >= self.params.jaccard or cont >= self.params.containment
+
+    def _likely(self, jac: np.ndarray, size_a: np.ndarray, size_b: np.ndarray | float) -> np.ndarray:
+        """Which pairs may be copies, from their MinHash Jaccard estimates and shingle
+        counts (checked exactly afterwards: signatures are far cheaper than shingles)."""
+        p = self.params
+        inter = jac * (size_a + size_b) / (1.0 + jac)  # estimated shared shingles
+        cont = inter / np.maximum(1.0, np.minimum(size_a, size_b))
+        return (jac >= p.jaccard - self.MARGIN) | (cont >= p.containment - self.MARGIN)
+
+    def _sketch_all(self, articles: list[Article]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Shingles and signatures (pure functions of the text), computed in parallel."""
+        sketch = partial(_sketches, self.params.shingle, self._hasher)
+        return [s for part in map_chunks(sketch, articles, self.params.workers) for s in part]
 
     def learn_one(self, article: Article) -> str | None:
         """Add an article; return the id of the original it copies (None: it is an original)."""
@@ -223,9 +244,8 @@ class CopyDetector:
             # bucket stops growing (a real copy shares several bands, not just one).
             if len(bucket) < self.MAX_BUCKET:
                 bucket.append(aid)
-        for other in self._likely(sh, signature, found):
-            jac, cont = _overlap(sh, self._entries[other].shingles)
-            if jac >= p.jaccard or cont >= p.containment:
+        for other in self._candidates(sh, signature, found):
+            if self._is_copy(sh, self._entries[other].shingles):
                 self._union(aid, other)
         self._entries[aid] = _Entry(sh, signature, bands)
         if len(self._entries) > p.window:
@@ -237,20 +257,15 @@ class CopyDetector:
     MARGIN = 0.15
     MAX_BUCKET = 16
 
-    def _likely(self, sh: np.ndarray, signature: np.ndarray, found: set[str]) -> list[str]:
-        """The proposed articles whose signatures say they may be copies (checked
-        exactly afterwards). Many articles can share a band or two with this one
-        (wire phrases, templates); comparing signatures is far cheaper than shingles."""
+    def _candidates(self, sh: np.ndarray, signature: np.ndarray, found: set[str]) -> list[str]:
+        """The proposed articles whose signatures say they may be copies. Many
+        articles can share a band or two with this one (wire phrases, templates)."""
         others = [o for o in sorted(found) if o in self._entries]
         if len(others) <= 2:
             return others
-        sigs = np.stack([self._entries[o].signature for o in others])
-        jac = (sigs == signature).mean(axis=1)
+        jac = (np.stack([self._entries[o].signature for o in others]) == signature).mean(axis=1)
         sizes = np.array([len(self._entries[o].shingles) for o in others], np.float64)
-        inter = jac * (sizes + len(sh)) / (1.0 + jac)  # estimated shared shingles
-        cont = inter / np.maximum(1.0, np.minimum(sizes, len(sh)))
-        p = self.params
-        keep = (jac >= p.jaccard - self.MARGIN) | (cont >= p.containment - self.MARGIN)
+        keep = self._likely(jac, sizes, float(len(sh)))
         return [o for o, k in zip(others, keep.tolist()) if k]
 
     def _forget_oldest(self) -> None:
@@ -273,8 +288,7 @@ class CopyDetector:
         """:meth:`learn_one` for each article in turn (same result); shingles and
         signatures, pure functions of the text, are computed in parallel first."""
         arts = list(articles)
-        sketch = partial(_sketches, self.params.shingle, self._hasher)
-        sketches = [s for part in map_chunks(sketch, arts, self.params.workers) for s in part]
+        sketches = self._sketch_all(arts)
         return [self._learn(a, sh, sig) for a, (sh, sig) in zip(arts, sketches)]
 
     def fit(self, articles: Iterable[Article]) -> CopyDetector:
@@ -290,8 +304,7 @@ class CopyDetector:
         """
         p = self.params
         arts = sorted({a.id: a for a in articles if a.id not in self._facts}.values(), key=lambda a: a.id)
-        sketch = partial(_sketches, p.shingle, self._hasher)
-        sketches = [s for part in map_chunks(sketch, arts, p.workers) for s in part]
+        sketches = self._sketch_all(arts)
         for a in arts:
             self._facts[a.id] = _facts(a)
             self._parent[a.id] = a.id
@@ -303,13 +316,6 @@ class CopyDetector:
                 self._union(arts[rows[i]].id, arts[rows[j]].id)
         self.copy_of_ = {aid: orig for aid in self._facts if (orig := self.copy_of(aid)) is not None}
         return self
-
-    def _band_key_matrix(self, sigs: np.ndarray) -> np.ndarray:
-        """:meth:`_band_keys` of many signatures at once (rows: articles, columns: bands)."""
-        p = self.params
-        rows = sigs[:, : p.bands * p.rows].reshape(len(sigs), p.bands, p.rows).astype(np.uint64)
-        with np.errstate(over="ignore"):
-            return (rows * _POSITION[: p.rows]).sum(axis=2) ^ _BAND[: p.bands]
 
     def _proposals(self, keys: np.ndarray) -> np.ndarray:
         """Pairs (i < j) of rows sharing a band key, each row with at most MAX_BUCKET
@@ -329,20 +335,13 @@ class CopyDetector:
 
     def _confirmed(self, pairs: np.ndarray, sigs: np.ndarray, shingle_sets: list[np.ndarray]) -> list[tuple[int, int]]:
         """The proposed pairs that are copies: likely by their signatures, then sure by their shingles."""
-        p = self.params
         sizes = np.array([len(s) for s in shingle_sets], np.float64)
         out = []
         for start in range(0, len(pairs), 500_000):  # bounded memory for the signature comparison
             chunk = pairs[start : start + 500_000]
             a, b = chunk[:, 0], chunk[:, 1]
-            jac = (sigs[a] == sigs[b]).mean(axis=1)
-            inter = jac * (sizes[a] + sizes[b]) / (1.0 + jac)
-            cont = inter / np.maximum(1.0, np.minimum(sizes[a], sizes[b]))
-            likely = (jac >= p.jaccard - self.MARGIN) | (cont >= p.containment - self.MARGIN)
-            for i, j in chunk[likely].tolist():
-                jac_, cont_ = _overlap(shingle_sets[i], shingle_sets[j])
-                if jac_ >= p.jaccard or cont_ >= p.containment:
-                    out.append((i, j))
+            likely = self._likely((sigs[a] == sigs[b]).mean(axis=1), sizes[a], sizes[b])
+            out += [(i, j) for i, j in chunk[likely].tolist() if self._is_copy(shingle_sets[i], shingle_sets[j])]
         return out
 
 
