@@ -199,6 +199,37 @@ def render_analysis(row: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(lines) + "\n\n"
 
 
+@main.command("brief")
+@input_options
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--all", "all_stories", is_flag=True, help="Brief every story, also those of a single article.")
+@click.option("--online", is_flag=True, help="Cluster with the stream model.")
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool, out_path: str | None,
+              allow_private: bool, follow_links: bool, max_bytes: int) -> None:
+    """The cited brief of every story with two or more articles, largest first.
+
+    Every statement cites its sources ([1], [2] ... in the source list);
+    copies of a report are listed under their original and never count as
+    confirmation; where sources differ, and what only one source says, are
+    shown as such.
+    """
+    from .brief import briefs_of, to_html, to_json, to_markdown_many
+
+    reporter = Reporter()
+    articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
+    result = Pipeline(online=online).cluster(articles)
+    briefs = briefs_of(result, min_articles=1 if all_stories else 2)
+    render = {"md": to_markdown_many, "html": to_html, "json": to_json}[fmt]
+    with output(out_path) as out:
+        out.write(render(briefs))
+    reporter.summary(f"article(s) read, {plural(len(briefs), 'brief', 'briefs')}", len(articles))
+    if not briefs and not all_stories and articles:
+        click.echo("newsfuse: no story has two or more articles (use --all to brief single reports)", err=True)
+    if not articles and reporter.skipped:
+        sys.exit(1)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Score newsfuse against gold annotations."""

@@ -75,21 +75,30 @@ def _clauses(
     usable = [e for e in dates if e.value is not None and e.confidence >= min_confidence]
     out = []
     for e in usable:
-        slo, shi = next(((a, b) for a, b in spans if a <= e.start < b), (e.start, e.end))
-        key = (e.value, e.last)
-        others = [o for o in usable if slo <= o.start < shi and (o.value, o.last) != key]
-        before = max((o for o in others if o.end <= e.start), key=lambda o: o.end, default=None)
-        after = min((o for o in others if o.start >= e.end), key=lambda o: o.start, default=None)
-        lo = _cut(text, before.end, e.start, last=True) if before else None
-        hi = _cut(text, e.end, after.start, last=False) if after else None
-        lo, hi = lo if lo is not None else slo, hi if hi is not None else shi
-        if hi - lo > LONG:
-            lo = _cut(text, max(lo, e.start - LONG // 2), e.start, last=True, strong=2) or lo
-            hi = _cut(text, e.end, min(hi, e.end + LONG // 2), last=False, strong=2) or hi
-        lo, hi = _trim(text, lo, hi)
+        sentence = next(((a, b) for a, b in spans if a <= e.start < b), (e.start, e.end))
+        others = [(o.start, o.end) for o in usable if (o.value, o.last) != (e.value, e.last)]
+        lo, hi = clause_around(text, sentence, e.start, e.end, others)
         if hi > lo:
             out.append((lo, hi, e))
     return out
+
+
+def clause_around(text: str, sentence: tuple[int, int], start: int, end: int,
+                  others: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The clause of ``sentence`` that holds ``text[start:end]``, cut away from the
+    nearest ``others`` (spans of rival anchors: other dates, other numbers) at the
+    strongest separator between them; a long sentence is cut near the span anyway."""
+    slo, shi = sentence
+    inside = [o for o in others if slo <= o[0] < shi]
+    before = max((o for o in inside if o[1] <= start), key=lambda o: o[1], default=None)
+    after = min((o for o in inside if o[0] >= end), key=lambda o: o[0], default=None)
+    lo = _cut(text, before[1], start, last=True) if before else None
+    hi = _cut(text, end, after[0], last=False) if after else None
+    lo, hi = lo if lo is not None else slo, hi if hi is not None else shi
+    if hi - lo > LONG:
+        lo = _cut(text, max(lo, start - LONG // 2), start, last=True, strong=2) or lo
+        hi = _cut(text, end, min(hi, end + LONG // 2), last=False, strong=2) or hi
+    return _trim(text, lo, hi)
 
 
 def _cut(text: str, a: int, b: int, *, last: bool, strong: int = len(_CUTS)) -> int | None:

@@ -1,0 +1,208 @@
+"""From a corroborated story to its brief: select, order, cite.
+
+The summary is chosen by maximal marginal relevance: each next sentence is
+the claim that best trades importance (independent support, closeness to
+what the whole story says, a place near the top of its reports) against
+repeating what is already chosen. It is then put in the order the reports
+tell it (mean position in their articles).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import numpy as np
+
+from ..analyse.model import StoryAnalysis
+from ..analyse.numbers import count_key
+from ..corroborate import AlignedClaim, Corroboration, Sources, embed
+from ..corroborate.claims import dependent
+from ..corroborate.facts import slots
+from ..corroborate.similarity import cosine
+from ..pipeline import Story
+from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
+                    Statement, TimelineItem, ValueVariant, Variant)
+
+SUMMARY_SENTENCES = 5
+MMR_LAMBDA = 0.7  # weight of importance against novelty
+SINGLE_SOURCE_MIN_WORDS = 8  # shorter lone sentences are transitions, not claims
+_DEMONYM = re.compile(r"e:NORP:.*(?:ans?|ese|ish|ic|i|ch)$", re.I)  # "Valdorian" says where, not what is new
+_KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": "group",
+          "FAC": "facility", "EVENT": "event"}
+
+
+def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Brief:
+    sources = _sources(story, analysis, c.sources)
+    brief = Brief(story_id=story.id, headline=_headline(story, c), first_seen=None, last_seen=None, sources=sources)
+    days = sorted(s.published[:10] for s in sources if s.published)
+    brief.first_seen, brief.last_seen = (days[0], days[-1]) if days else (None, None)
+    brief.texts = {c.sources.number[a.id]: a.text for a in story.articles}
+    shared = [cl for cl in c.claims if c.support(cl) >= 2]
+    brief.claims = [_claim(cl, c.sources) for cl in shared]
+    brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c)]
+    brief.single_source = _single_source(c)
+    brief.quotes = _quotes(c)
+    brief.timeline = _timeline(analysis, c.sources)
+    brief.numbers = _numbers(c)
+    brief.entities = _entities(analysis, c.sources)
+    brief.disagreements = _disagreements(c)
+    return brief
+
+
+def _sources(story: Story, analysis: StoryAnalysis, numbers: Sources) -> list[Source]:
+    base = {a.id: a for a in analysis.articles}
+    out = []
+    for a in story.articles:
+        n = numbers.number[a.id]
+        published, via = (a.published.isoformat(), a.published_via) if a.published else (None, None)
+        x = base.get(a.id)
+        if x is not None and x.base_date and (published is None or x.base_date_via not in ("published", None)):
+            published, via = x.base_date.isoformat(), x.base_date_via
+        out.append(Source(n, a.id, a.source or _host(a.url), a.url or None, a.title, published, a.language,
+                          numbers.origin[n] if numbers.is_copy(n) else None, via))
+    return out
+
+
+def _host(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host[4:] if host and host.startswith("www.") else host
+
+
+def _headline(story: Story, c: Corroboration) -> str:
+    """The title closest to what the whole story says (the first summary sentence when none has one)."""
+    titles = [a.title for a in story.articles if a.title and not c.sources.is_copy(c.sources.number[a.id])]
+    if not titles:
+        return c.claims[0].text if c.claims else "(untitled story)"
+    if len(titles) == 1 or len(c.vectors) == 0:
+        return titles[0]
+    centre = c.vectors.mean(axis=0)
+    return titles[int(np.argmax(embed(titles) @ centre))]
+
+
+def _spans(cl: AlignedClaim) -> list[Span]:
+    return [(u.source, u.start, u.end) for u in cl.units]
+
+
+def _claim(cl: AlignedClaim, sources: Sources) -> Claim:
+    variants: dict[str, list[int]] = {}
+    spans: dict[str, list[Span]] = {}
+    for u in cl.units:
+        variants.setdefault(u.text, []).append(u.source)
+        spans.setdefault(u.text, []).append((u.source, u.start, u.end))
+    return Claim(cl.text, cl.sources, sources.support(cl.sources),
+                 [Variant(t, sorted(set(ns)), spans[t]) for t, ns in variants.items()], _spans(cl))
+
+
+def _summary(c: Corroboration) -> list[AlignedClaim]:
+    """Maximal marginal relevance over the claims, then in the order the reports tell them."""
+    candidates = [cl for cl in c.claims if len(cl.units[cl.canonical].text.split()) >= 6]
+    if not candidates:
+        return []
+    independent = max(len(set(c.sources.origin.values())), 1)
+    centre = c.vectors.mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    cents = np.stack([cl.centroid for cl in candidates])
+    importance = np.array([c.support(cl) / independent for cl in candidates]) + 0.5 * (cents @ centre) \
+        + 0.6 * (1.0 - np.array([float(np.mean([u.position for u in cl.units])) for cl in candidates])) \
+        - 0.5 * np.array([dependent(cl.text) for cl in candidates])
+    redundancy = cosine(cents)
+    chosen: list[int] = []
+    while len(chosen) < min(SUMMARY_SENTENCES, len(candidates)):
+        scores = [(MMR_LAMBDA * importance[i] - (1 - MMR_LAMBDA) * max((redundancy[i, j] for j in chosen), default=0.0),
+                   -i) for i in range(len(candidates)) if i not in chosen]
+        chosen.append(-max(scores)[1])
+    picked = [candidates[i] for i in chosen]
+    return sorted(picked, key=lambda cl: float(np.mean([u.position for u in cl.units])))
+
+
+def _single_source(c: Corroboration) -> list[SingleSource]:
+    """What one original source (with its copies) alone states: a sentence that names
+    something (a person, place, number or day) that no other independent source names.
+    A lone sentence whose every anchor other sources also give is a rewording of
+    what they say, not a claim of its own."""
+    anchored: dict[str, set[int]] = {}
+    for u in c.units:
+        for a in u.anchors:
+            anchored.setdefault(a, set()).add(c.sources.origin[u.source])
+    out = []
+    for cl in c.claims:
+        if c.support(cl) != 1:
+            continue
+        u = cl.units[cl.canonical]
+        origin = c.sources.origin[u.source]
+        new = [a for a in u.anchors if anchored[a] == {origin} and not _DEMONYM.match(a)]
+        if len(u.text.split()) >= SINGLE_SOURCE_MIN_WORDS and new:
+            out.append(SingleSource(u.text, origin, _spans(cl)))
+    return sorted(out, key=lambda s: (s.source, s.spans[0][1] if s.spans else 0))
+
+
+def _quotes(c: Corroboration) -> list[QuoteGroup]:
+    out = []
+    for m in c.quotes:
+        support = c.sources.support(m.sources)
+        if not m.direct and support < 2:
+            continue
+        variants = [Variant(text, sorted({i.source for i in items}),
+                            [(i.source, i.quote.start, i.quote.end) for i in items]) for text, items in m.wordings]
+        out.append(QuoteGroup(m.speaker, m.wordings[0][0], variants, m.channel, m.direct, support))
+    return out
+
+
+def _timeline(analysis: StoryAnalysis, sources: Sources) -> list[TimelineItem]:
+    out = []
+    for t in analysis.timeline:
+        day = t.value.isoformat() if t.last == t.value else f"{t.value.isoformat()}/{t.last.isoformat()}"
+        nums = sorted({sources.number[a] for a in t.sources if a in sources.number})
+        spans = [(sources.number[a], lo, hi) for a, lo, hi in t.spans if a in sources.number]
+        out.append(TimelineItem(day, t.what, nums, spans))
+    return out
+
+
+def _numbers(c: Corroboration) -> list[NumberFact]:
+    """Each number as the sources state it (one entry per value), best supported first."""
+    items = [i for i in c.facts if i.kind == "number"]
+    if not items:
+        return []
+    out = []
+    for slot in slots(items, cosine(embed([i.clause for i in items]))):
+        first = items[slot[0]]
+        q = first.value
+        what = q.counts or ("duration" if q.unit == "minute" else q.unit) or "number"  # type: ignore[union-attr]
+        out.append(NumberFact(what, q.value, q.unit, sorted({items[k].source for k in slot}), first.text,  # type: ignore[union-attr]
+                              q.low, q.high))  # type: ignore[union-attr]
+    out.sort(key=lambda n: (-c.sources.support(n.sources), count_key(n.what) or "", n.sources))
+    return out
+
+
+def _entities(analysis: StoryAnalysis, sources: Sources) -> list[EntityFact]:
+    out = []
+    for e in analysis.entities:
+        nums = sorted({sources.number[a] for a in e.articles if a in sources.number})
+        roles: dict[str, set[int]] = {}
+        for aid, rs in e.roles.items():
+            for r in rs:
+                if aid in sources.number:
+                    roles.setdefault(r, set()).add(sources.number[aid])
+        out.append(EntityFact(e.name, _KINDS.get(e.label, e.label.lower()), sorted(set(e.aliases)), nums,
+                              [Variant(r, sorted(ns)) for r, ns in roles.items()]))
+    out.sort(key=lambda e: (-sources.support(e.sources), -len(e.sources), e.name))
+    return out
+
+
+def _disagreements(c: Corroboration) -> list[Disagreement]:
+    out = [Disagreement(f"{d.person}'s title", "title", [ValueVariant(t, ns) for t, ns in d.variants])
+           for d in c.role_differences]
+    for f in c.fact_differences:
+        out.append(Disagreement(f.about, f.kind, [
+            ValueVariant(text, sorted({i.source for i in items}), [(i.source, i.start, i.end) for i in items])
+            for text, items in f.variants]))
+    for m in c.quotes:
+        origins = {c.sources.origin[i.source] for _, items in m.wordings for i in items}
+        if m.direct and len(m.wordings) > 1 and len(origins) > 1:
+            who = (m.speaker or "unnamed speaker") + (f" (via {m.channel})" if m.channel else "")
+            out.append(Disagreement(f"wording of a quote by {who}", "quote", [
+                ValueVariant(text, sorted({i.source for i in items}), [(i.source, i.quote.start, i.quote.end)
+                                                                        for i in items])
+                for text, items in m.wordings]))
+    return out

@@ -1,0 +1,685 @@
+"""Story briefs as JSON, Markdown and one self-contained HTML page.
+
+Three forms of the same content, because three kinds of reader: JSON is the
+contract other tools read (PRODUCT.md, "The brief"); Markdown is what a
+journalist pastes into notes or a ticket and still reads as plain text; HTML is
+what an analyst opens in a browser, offline. Every statement keeps its
+citations: ``[n]`` links to source ``n`` in the source list.
+
+Article text is untrusted: a scraped page may carry markup meant to run in the
+reader's browser. Markdown output escapes the characters that would make links,
+images, HTML or code spans; HTML output escapes every piece of article text,
+links only http(s) URLs, contains no script at all, and carries a
+Content-Security-Policy that would block script even if an escape were missed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from string import Template
+from typing import Any
+
+from .model import Brief, NumberFact, QuoteGroup, Source, Span
+
+__all__ = ["date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
+
+# ---------------------------------------------------------------------------------------- JSON
+
+
+def to_json(briefs: Sequence[Brief]) -> str:
+    """A JSON array of brief objects, one per story, ending with a newline.
+
+    Always an array, even for one story, so a consumer never has to guess the
+    shape. Non-finite numbers become ``null``: JSON has no NaN, and a parser
+    that meets one fails on the whole document.
+    """
+    return json.dumps([_finite(b.to_dict()) for b in briefs], ensure_ascii=False, indent=2) + "\n"
+
+
+def _finite(x: Any) -> Any:
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x
+
+
+# -------------------------------------------------------------------- text, dates and numbers
+
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December")  # fmt: skip
+_ISO_DAY = re.compile(r"\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?=\s*$|[T ]\d)")
+_ISO_TIME = re.compile(r"[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.I)
+
+
+def _plain(s: object) -> str:
+    """One line of text: whitespace runs collapsed, control characters dropped.
+
+    Article text can carry newlines; in Markdown a line start may open a block
+    (heading, list, quote), so no article text ever gets to start a line.
+    """
+    return "" if s is None else _CONTROL.sub("", _SPACE.sub(" ", str(s))).strip()
+
+
+def _ymd(value: str | None) -> tuple[int, int, int] | None:
+    """(year, month, day) of an ISO date or date-time; 0 for a missing month or day."""
+    m = _ISO_DAY.match(value or "")
+    if not m:
+        return None
+    y, mo, d = (int(g) if g else 0 for g in m.groups())
+    if mo > 12 or d > 31 or (d and not mo):
+        return None
+    return y, mo, d
+
+
+def _day(d: tuple[int, int, int]) -> str:
+    y, m, dd = d
+    if not m:
+        return str(y)
+    return f"{dd} {_MONTHS[m - 1]} {y}" if dd else f"{_MONTHS[m - 1]} {y}"
+
+
+def date_range(first: str | None, last: str | None) -> str:
+    """A readable date or date range, written the way people write them.
+
+    Values that are not ISO dates are shown as given rather than dropped.
+
+    >>> date_range("2025-03-06T08:15:00Z", "2025-03-07")
+    '6–7 March 2025'
+    >>> date_range("2025-02-28", "2025-03-02")
+    '28 February – 2 March 2025'
+    >>> date_range("2021-12-30", "2022-01-02")
+    '30 December 2021 – 2 January 2022'
+    >>> date_range("2025-03", None)
+    'March 2025'
+    """
+    a, b = _ymd(first), _ymd(last)
+    if (first and a is None) or (last and b is None):
+        return " – ".join(dict.fromkeys(_plain(x) for x in (first, last) if x))
+    if a is None or b is None or a == b:
+        d = a or b
+        return _day(d) if d else ""
+    (ya, ma, da), (yb, mb, db) = a, b
+    if da and db and ya == yb and ma == mb:
+        return f"{da}–{db} {_MONTHS[ma - 1]} {ya}"
+    if da and db and ya == yb:
+        return f"{da} {_MONTHS[ma - 1]} – {db} {_MONTHS[mb - 1]} {ya}"
+    return f"{_day(a)} – {_day(b)}"
+
+
+def _when(date: str) -> str:
+    """A timeline date: one ISO day, or an interval written ``first/last``; anything else as given."""
+    first, _, last = (date or "").partition("/")
+    if last and _ymd(first) and _ymd(last):
+        return date_range(first, last)
+    return date_range(date or None, None)
+
+
+def _published(src: Source) -> str:
+    """'6 March 2025, 10:05 UTC'; midnight is taken for "no time given"."""
+    if not src.published:
+        return "date unknown"
+    day = _ymd(src.published)
+    text = _day(day) if day else _plain(src.published)
+    t = _ISO_TIME.search(src.published.strip()) if day else None
+    if t and (t[1], t[2]) != ("00", "00"):
+        zone = t[3] or ""
+        zone = "UTC" if zone.upper() == "Z" or zone.replace(":", "") in ("+0000", "-0000") else f"UTC{zone}"
+        text = f"{text}, {t[1]}:{t[2]} {zone}".rstrip()
+    if (src.published_via or "").startswith("estimated"):
+        text += " (estimated)"
+    return text
+
+
+def _num(x: float) -> str:
+    """12,000 rather than 12000.0; 2.5 stays 2.5."""
+    if not math.isfinite(x):
+        return str(x)
+    if x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
+
+
+def _number(n: NumberFact) -> str:
+    """The value of a number fact with its unit: '50 minutes', '40–60 %', '' when unknown."""
+    if n.low is not None and n.high is not None and n.low != n.high:
+        value = f"{_num(n.low)}–{_num(n.high)}"
+    elif n.value is not None:
+        value = _num(n.value)
+    elif n.low is not None or n.high is not None:
+        value = f"at least {_num(n.low)}" if n.low is not None else f"at most {_num(n.high)}"
+    else:
+        return ""
+    unit = _plain(n.unit)
+    return f"{value}{unit}" if unit in ("%", "‰") else f"{value} {unit}".strip()
+
+
+def _as_written(n: NumberFact) -> str:
+    """The source's own wording when it says more than the value ('about fifty minutes')."""
+    text = _plain(n.text)
+    return "" if not text or text.casefold() == _number(n).casefold() else text
+
+
+def _plural(k: int, word: str) -> str:
+    return f"{k} {word}" + ("" if k == 1 else "s")
+
+
+def _coverage(brief: Brief) -> str:
+    """'6 reports from 5 independent sources, 6–7 March 2025': copies are not confirmation."""
+    text = f"{_plural(len(brief.sources), 'report')} from {_plural(brief.independent_sources, 'independent source')}"
+    dates = date_range(brief.first_seen, brief.last_seen)
+    return f"{text}, {dates}" if dates else text
+
+
+def _support(k: int, verb: str) -> str:
+    """'confirmed by 3 independent sources', or '' below two: one source confirms nothing."""
+    return f"{verb} by {k} independent sources" if k >= 2 else ""
+
+
+def _also_in(copies: list[int]) -> str:
+    return f"also in its {'copy' if len(copies) == 1 else 'copies'}"
+
+
+def _cited(ns: Iterable[int]) -> list[int]:
+    return sorted(set(ns))
+
+
+def _quote_sources(q: QuoteGroup) -> list[int]:
+    return _cited(n for v in q.variants for n in v.sources)
+
+
+def _copies(brief: Brief, n: int) -> list[int]:
+    return [s.id for s in brief.sources if s.copy_of == n]
+
+
+def _web_url(url: str | None) -> str | None:
+    """The URL, fit for a link, if it is an http(s) URL; otherwise None (never a link).
+
+    Characters that could end an attribute or a Markdown autolink are
+    percent-encoded; anything else (``javascript:``, ``data:``, relative) is
+    shown as text only.
+    """
+    u = (url or "").strip()
+    if not re.match(r"https?://[^/\s]", u, re.I):
+        return None
+    return re.sub(r"[\x00-\x20\x7f<>\"'\\^`{|}]", lambda m: f"%{ord(m[0]):02X}", u)
+
+
+_DIFFER_KINDS = {"title": "title or role", "speaker": "who said it", "quote": "wording of a quote"}
+
+# ------------------------------------------------------------------------------------ Markdown
+
+_MD_SPECIAL = re.compile(r"[\\`*\[\]<>]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)")
+_MD_BLOCK = re.compile(r"(#{1,6}|[-+]+|\d{1,9}[.)])(?=\s|$)|~{3,}")  # heading, list, rule, fence
+
+
+def md_escape(s: object) -> str:
+    """Article text made inert in Markdown, and still readable as plain text.
+
+    Escaped: brackets (no links or images), ``<`` and ``>`` (no HTML, no
+    autolinks), backticks (a code span could swallow the citations after it),
+    emphasis marks, entity-like ``&...;`` and a leading block marker (``#``,
+    ``-``, ``1.``, ``~~~``). Everything else is left alone.
+
+    >>> md_escape("[click](javascript:alert(1)) <b>x</b>")
+    '\\\\[click\\\\](javascript:alert(1)) &lt;b&gt;x&lt;/b&gt;'
+    """
+    t = _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;"}.get(m[0], "\\" + m[0]), _plain(s))
+    m = _MD_BLOCK.match(t)
+    if not m:
+        return t
+    if m[1] and m[1][0].isdigit():  # "1. " -> "1\\. "
+        return f"{m[1][:-1]}\\{t[len(m[1]) - 1:]}"
+    return f"\\{t}"
+
+
+class _Md:
+    """Markdown of one brief: citations link to ``#{prefix}{n}`` anchors of the source list."""
+
+    def __init__(self, brief: Brief, prefix: str) -> None:
+        self.brief, self.prefix = brief, prefix
+        self.ids = {s.id for s in brief.sources}
+
+    def cite(self, ns: Iterable[int]) -> str:
+        """``[[1]](#source-1)[[3]](#source-3)``: GitHub shows "[1][3]" as links; plain text stays readable."""
+        return "".join(f"[[{n}]](#{self.prefix}{n})" if n in self.ids else f"\\[{n}\\]" for n in _cited(ns))
+
+    def line(self, text: str, ns: Iterable[int], indent: str = "") -> str:
+        return f"{indent}- {text} {self.cite(ns)}".rstrip()
+
+    def variants(self, variants: Sequence[Any]) -> list[str]:
+        """Wordings beneath an item, only when there is more than one."""
+        if len(variants) < 2:
+            return []
+        return [self.line(f"“{md_escape(v.text)}”", v.sources, "  ") for v in variants]
+
+
+def _md_summary(m: _Md) -> list[str]:
+    return [" ".join(f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip() for s in m.brief.summary)]
+
+
+def _md_facts(m: _Md) -> list[str]:
+    lines = []
+    for c in m.brief.claims:
+        if c.independent_support >= 2:
+            support = _support(c.independent_support, "confirmed")
+            lines.append(m.line(md_escape(c.text), c.sources) + f" — *{support}*")
+            lines += m.variants(c.variants)
+    return lines
+
+
+def _md_timeline(m: _Md) -> list[str]:
+    return [m.line(f"**{md_escape(_when(t.date))}** — {md_escape(t.text)}", t.sources) for t in m.brief.timeline]
+
+
+def _md_quotes(m: _Md) -> list[str]:
+    lines = []
+    for q in m.brief.quotes:
+        who = f"**{md_escape(q.speaker) if q.speaker else 'Unattributed'}**"
+        via = f" via {md_escape(q.channel)}" if q.channel else ""
+        said = f"“{md_escape(q.text)}”" if q.direct else f"{md_escape(q.text)} *(reported speech)*"
+        support = _support(q.independent_support, "reported")
+        support = f" — *{support}*" if support else ""
+        lines.append(m.line(f"{who}{via}: {said}", _quote_sources(q)) + support)
+        lines += m.variants(q.variants)
+    return lines
+
+
+def _md_numbers(m: _Md) -> list[str]:
+    lines = []
+    for n in m.brief.numbers:
+        value, written = md_escape(_number(n)), _as_written(n)
+        text = " ".join(x for x in (value, f"(“{md_escape(written)}”)" if written else "") if x)
+        lines.append(m.line(f"**{md_escape(n.what)}**: {text}", n.sources))
+    return lines
+
+
+def _md_entities(m: _Md) -> list[str]:
+    lines = []
+    for e in m.brief.entities:
+        aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
+        also = f" · also {', '.join(md_escape(a) for a in aliases)}" if aliases else ""
+        lines.append(m.line(f"**{md_escape(e.name)}** · {md_escape(e.kind)}{also}", e.sources))
+        lines += [m.line(md_escape(r.text), r.sources, "  ") for r in e.roles]
+    return lines
+
+
+def _md_differences(m: _Md) -> list[str]:
+    lines = []
+    for d in m.brief.disagreements:
+        lines.append(f"- **{md_escape(d.about)}** · *{md_escape(_DIFFER_KINDS.get(d.kind, d.kind))}*")
+        lines += [m.line(md_escape(v.value), v.sources, "  ") for v in d.variants]
+    return lines
+
+
+def _md_single(m: _Md) -> list[str]:
+    if not m.brief.single_source:
+        return []
+    lines = ["*Reported by one source only (its copies do not count as confirmation).*", ""]
+    for s in m.brief.single_source:
+        copies = _copies(m.brief, s.source)
+        also = f" ({_also_in(copies)} {m.cite(copies)})" if copies else ""
+        lines.append(m.line(md_escape(s.text), [s.source]) + f" — *one source only*{also}")
+    return lines
+
+
+def _md_sources(m: _Md) -> list[str]:
+    return [_md_source(m, s) for s in m.brief.sources]
+
+
+def _md_source(m: _Md, s: Source) -> str:
+    url = _web_url(s.url)
+    parts = [
+        f"{md_escape(s.outlet) or 'Unknown outlet'} — {md_escape(s.title) or '(untitled)'}",
+        md_escape(_published(s)),
+        md_escape(s.language),
+        f"<{url}>" if url else (f"{md_escape(s.url)} (not a web link)" if s.url else ""),
+        f"*copy of* {m.cite([s.copy_of])}" if s.copy_of is not None else "",
+    ]
+    return f'- <a id="{m.prefix}{s.id}"></a>**\\[{s.id}\\]** ' + " · ".join(p for p in parts if p)
+
+
+_MD_SECTIONS: tuple[tuple[str, Callable[[_Md], list[str]]], ...] = (
+    ("Summary", _md_summary),
+    ("Key facts", _md_facts),
+    ("Timeline", _md_timeline),
+    ("Who said what", _md_quotes),
+    ("Numbers", _md_numbers),
+    ("Names", _md_entities),
+    ("Where sources differ", _md_differences),
+    ("Single-source claims", _md_single),
+    ("Sources", _md_sources),
+)
+
+
+def to_markdown(brief: Brief, *, anchor_prefix: str = "source-") -> str:
+    """The brief as Markdown; empty sections are left out.
+
+    Citations link to ``<a id="source-n">`` anchors in the source list (GitHub
+    keeps such anchors). ``anchor_prefix`` keeps anchors unique when several
+    briefs share one document.
+    """
+    m = _Md(brief, anchor_prefix)
+    blocks = [f"# {md_escape(brief.headline) or 'Untitled story'}", md_escape(_coverage(brief))]
+    for title, section in _MD_SECTIONS:
+        lines = section(m)
+        if any(lines):
+            blocks.append(f"## {title}\n\n" + "\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def to_markdown_many(briefs: Sequence[Brief]) -> str:
+    """Several briefs in one document, separated by a horizontal rule; anchors stay unique."""
+    if len(briefs) == 1:
+        return to_markdown(briefs[0])
+    return "\n---\n\n".join(to_markdown(b, anchor_prefix=f"story{k}-source-") for k, b in enumerate(briefs, 1))
+
+
+# ---------------------------------------------------------------------------------------- HTML
+
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+_TITLE_MAX = 300
+
+
+def _e(s: object) -> str:
+    """Article-derived text, escaped for HTML text and attribute values alike."""
+    return html.escape(_plain(s), quote=True)
+
+
+class _Html:
+    """HTML of one brief, the ``story``-th on the page: ids are ``s{story}-{n}``."""
+
+    def __init__(self, brief: Brief, story: int) -> None:
+        self.brief, self.story = brief, story
+        self.by_id = {s.id: s for s in brief.sources}
+
+    def anchor(self, n: int) -> str:
+        return f"s{self.story}-{n}"
+
+    def cite(self, ns: Iterable[int], spans: Iterable[Span] = ()) -> str:
+        """``[n]`` links; hovering shows the source's own sentence when the item has a span."""
+        said = {}
+        for n, start, end in spans:
+            said.setdefault(n, self.brief.texts.get(n, "")[start:end])
+        links = [self._cite_one(n, said.get(n)) for n in _cited(ns)]
+        return f'<span class="cites">{"".join(links)}</span>' if links else ""  # glued to the word it cites
+
+    def _cite_one(self, n: int, sentence: str | None) -> str:
+        src = self.by_id.get(n)
+        if src is None:
+            return f'<span class="cite missing">[{n}]</span>'
+        hint = _plain(sentence) or _plain(src.title)
+        hint = f"{_plain(src.outlet) or 'Source ' + str(n)}: {hint}" if hint else _plain(src.outlet)
+        if len(hint) > _TITLE_MAX:
+            hint = hint[: _TITLE_MAX - 1] + "…"
+        return f'<a href="#{self.anchor(n)}" class="cite" title="{_e(hint)}">[{n}]</a>'
+
+    def variants(self, variants: Sequence[Any]) -> str:
+        if len(variants) < 2:
+            return ""
+        items = "".join(f"<li>“{_e(v.text)}”{self.cite(v.sources, v.spans)}</li>" for v in variants)
+        return f'<ul class="variants" aria-label="wordings">{items}</ul>'
+
+
+def _tag(html_text: str, cls: str = "") -> str:
+    """A small pill label; ``html_text`` is already escaped (or our own words)."""
+    return f'<span class="{" ".join(("tag", cls)).strip()}">{html_text}</span>'
+
+
+def _html_summary(h: _Html) -> str:
+    sentences = " ".join(f"<span>{_e(s.text)}</span>{h.cite(s.sources, s.spans)}" for s in h.brief.summary)
+    return f'<p class="lede">{sentences}</p>' if sentences else ""
+
+
+def _html_facts(h: _Html) -> str:
+    items = [
+        f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
+        f"{_tag(_support(c.independent_support, 'confirmed'), 'ok')}{h.variants(c.variants)}</li>"
+        for c in h.brief.claims
+        if c.independent_support >= 2
+    ]
+    return f'<ul class="facts">{"".join(items)}</ul>' if items else ""
+
+
+def _html_timeline(h: _Html) -> str:
+    items = []
+    for t in h.brief.timeline:
+        iso = f' datetime="{_e(t.date)}"' if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.date or "") else ""
+        when = f"<time{iso}>{_e(_when(t.date))}</time>"
+        items.append(f"<li>{when}<span>{_e(t.text)}{h.cite(t.sources, t.spans)}</span></li>")
+    return f'<ol class="timeline">{"".join(items)}</ol>' if items else ""
+
+
+def _html_quotes(h: _Html) -> str:
+    return "".join(_html_quote(h, q) for q in h.brief.quotes)
+
+
+def _html_quote(h: _Html, q: QuoteGroup) -> str:
+    who = f"<strong>{_e(q.speaker)}</strong>" if q.speaker else "<strong>Unattributed</strong>"
+    via = f' <span class="via">via {_e(q.channel)}</span>' if q.channel else ""
+    support = _support(q.independent_support, "reported")
+    support = f" {_tag(support, 'ok')}" if support else ""
+    kind = "" if q.direct else f" {_tag('reported speech')}"
+    said = f"“{_e(q.text)}”" if q.direct else _e(q.text)
+    spans = [sp for v in q.variants for sp in v.spans]
+    return (
+        f'<div class="quote"><p class="who">{who}{via}{kind}{support}</p>'
+        f"<blockquote>{said}{h.cite(_quote_sources(q), spans)}</blockquote>{h.variants(q.variants)}</div>"
+    )
+
+
+def _html_numbers(h: _Html) -> str:
+    rows = [
+        f'<tr><td>{_e(n.what)}</td><td class="value">{_e(_number(n))}</td>'
+        f'<td class="written">{_e(_as_written(n))}</td><td>{h.cite(n.sources)}</td></tr>'
+        for n in h.brief.numbers
+    ]
+    if not rows:
+        return ""
+    head = "<thead><tr><th>What</th><th>Value</th><th>As written</th><th>Sources</th></tr></thead>"
+    return f'<table class="numbers">{head}<tbody>{"".join(rows)}</tbody></table>'
+
+
+def _html_entities(h: _Html) -> str:
+    items = []
+    for e in h.brief.entities:
+        aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
+        also = f' <span class="also">also {_e(", ".join(aliases))}</span>' if aliases else ""
+        roles = "".join(f"<li>{_e(r.text)}{h.cite(r.sources, r.spans)}</li>" for r in e.roles)
+        roles = f'<ul class="variants" aria-label="roles">{roles}</ul>' if roles else ""
+        items.append(f"<li><strong>{_e(e.name)}</strong> {_tag(_e(e.kind))}{also}{h.cite(e.sources)}{roles}</li>")
+    return f'<ul class="entities">{"".join(items)}</ul>' if items else ""
+
+
+def _html_differences(h: _Html) -> str:
+    boxes = []
+    for d in h.brief.disagreements:
+        values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}</li>" for v in d.variants)
+        boxes.append(
+            f'<div class="differ"><p class="label">Sources differ · {_e(_DIFFER_KINDS.get(d.kind, d.kind))}</p>'
+            f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>'
+        )
+    return "".join(boxes)
+
+
+def _html_single(h: _Html) -> str:
+    items = []
+    for s in h.brief.single_source:
+        copies = _copies(h.brief, s.source)
+        also = f' <span class="also">{_also_in(copies)} {h.cite(copies)}</span>' if copies else ""
+        label = '<span class="label">One source only</span>'
+        items.append(f"<li>{label} {_e(s.text)}{h.cite([s.source], s.spans)}{also}</li>")
+    if not items:
+        return ""
+    note = '<p class="note">Reported by one source only; its copies do not count as confirmation.</p>'
+    return f'{note}<ul class="single">{"".join(items)}</ul>'
+
+
+def _html_sources(h: _Html) -> str:
+    items = "".join(_html_source(h, s) for s in h.brief.sources)
+    return f'<ol class="sources">{items}</ol>' if items else ""
+
+
+def _html_source(h: _Html, s: Source) -> str:
+    url = _web_url(s.url)
+    if url:
+        link = f'<a class="url" href="{_e(url)}" rel="noopener noreferrer nofollow">{_e(s.url)}</a>'
+    else:
+        link = f'<span class="url unsafe">{_e(s.url)}</span> (not a web link)' if s.url else ""
+    meta = " · ".join(x for x in (_e(_published(s)), _e(s.language), link) if x)
+    copy = f" {_tag(f'copy of {h.cite([s.copy_of])}', 'copy')}" if s.copy_of is not None else ""
+    return (
+        f'<li id="{h.anchor(s.id)}" class="source{" copy" if s.copy_of is not None else ""}">'
+        f'<span class="n">[{s.id}]</span> <span class="outlet">{_e(s.outlet) or "Unknown outlet"}</span> — '
+        f'<span class="title">{_e(s.title) or "(untitled)"}</span>{copy}<span class="meta">{meta}</span></li>'
+    )
+
+
+_HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html], str]], ...] = (
+    ("Summary", "summary", _html_summary),
+    ("Key facts", "key-facts", _html_facts),
+    ("Timeline", "timeline", _html_timeline),
+    ("Who said what", "quotes", _html_quotes),
+    ("Numbers", "numbers", _html_numbers),
+    ("Names", "entities", _html_entities),
+    ("Where sources differ", "differences", _html_differences),
+    ("Single-source claims", "single-source", _html_single),
+    ("Sources", "sources", _html_sources),
+)
+
+
+def _html_story(brief: Brief, story: int) -> str:
+    h = _Html(brief, story)
+    sections = [
+        f'<section class="{cls}"><h2>{title}</h2>{body}</section>'
+        for title, cls, render in _HTML_SECTIONS
+        if (body := render(h))
+    ]
+    return (
+        f'<article class="story" id="story-{story}"><header><h1>{_e(brief.headline) or "Untitled story"}</h1>'
+        f'<p class="coverage">{_e(_coverage(brief))}</p></header>\n' + "\n".join(sections) + "</article>"
+    )
+
+
+_STYLE = """
+:root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #ffffff; --soft: #f6f8fa;
+  --link: #0969da; --ok: #1a7f37; --differ: #bc4c00; --differ-bg: #fff4eb; --single: #8250df;
+  --single-bg: #f8f2ff; --target: #fff8c5; color-scheme: light dark; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --bg: #0d1117; --soft: #151b23;
+    --link: #4493f8; --ok: #3fb950; --differ: #f0883e; --differ-bg: #2a1d12; --single: #ab7df8;
+    --single-bg: #1f1730; --target: #3a3115; } }
+* { box-sizing: border-box; }
+main { overflow-wrap: anywhere; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 16px/1.6 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif; }
+main, footer { max-width: 46rem; margin: 0 auto; padding: 2rem 1.25rem; }
+footer { padding-top: 0; color: var(--muted); font-size: .85rem; }
+a { color: var(--link); }
+h1 { font-size: 1.8rem; line-height: 1.25; margin: 0 0 .4rem; }
+h2 { font-size: .85rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
+  border-bottom: 1px solid var(--line); padding-bottom: .3rem; margin: 2.2rem 0 .8rem; }
+.coverage { color: var(--muted); margin: 0; }
+.lede { font-size: 1.08rem; }
+ul, ol { padding-left: 1.2rem; }
+li { margin: .4rem 0; }
+a.cite { color: var(--muted); text-decoration: none; font-size: .75em; vertical-align: super;
+  line-height: 0; padding: 0 .05em; white-space: nowrap; }
+.cites { white-space: nowrap; margin-left: .12em; }
+a.cite:hover, a.cite:focus { color: var(--link); text-decoration: underline; }
+.cite.missing { color: var(--muted); font-size: .75em; vertical-align: super; line-height: 0; }
+.tag { display: inline-block; font-size: .72rem; line-height: 1.5; padding: 0 .5rem; margin-left: .15rem;
+  border: 1px solid var(--line); border-radius: 999px; color: var(--muted); white-space: nowrap; vertical-align: .1em; }
+.tag.ok { color: var(--ok); border-color: currentColor; }
+.variants { list-style: none; margin: .25rem 0 .5rem; padding-left: .8rem; border-left: 2px solid var(--line);
+  color: var(--muted); font-size: .92rem; }
+.variants li { margin: .15rem 0; }
+.timeline { list-style: none; padding: 0; }
+.timeline li { display: grid; grid-template-columns: 11rem 1fr; gap: 1rem; }
+.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; }
+@media (max-width: 36rem) { .timeline li { grid-template-columns: 1fr; gap: 0; } }
+.quote { margin: 0 0 1.1rem; }
+.quote .who { margin: 0; }
+.via, .also { color: var(--muted); font-size: .92rem; }
+blockquote { margin: .2rem 0; padding: .1rem 0 .1rem .9rem; border-left: 3px solid var(--line); font-style: italic; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th { white-space: nowrap; font-size: .75rem; text-transform: uppercase; letter-spacing: .04em;
+  color: var(--muted); font-weight: 600; }
+th, td { text-align: left; padding: .35rem .8rem .35rem 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+td.value { font-variant-numeric: tabular-nums; font-weight: 600; }
+td:last-child { white-space: nowrap; padding-right: 0; }
+td.written { color: var(--muted); font-style: italic; }
+.label { display: block; font-size: .7rem; font-weight: 700; text-transform: uppercase; letter-spacing: .06em;
+  margin: 0; }
+.differ { border-left: 4px solid var(--differ); background: var(--differ-bg); padding: .55rem .9rem .3rem;
+  margin: .8rem 0; border-radius: 0 6px 6px 0; }
+.differ .label { color: var(--differ); }
+.differ .about { margin: .1rem 0 0; font-weight: 600; }
+.differ ul { margin: .2rem 0; }
+.note { color: var(--muted); font-size: .9rem; margin: 0 0 .5rem; }
+.single { list-style: none; padding: 0; }
+.single li { border-left: 4px solid var(--single); background: var(--single-bg); padding: .45rem .9rem;
+  border-radius: 0 6px 6px 0; }
+.single .label { color: var(--single); }
+.sources { list-style: none; padding: 0; }
+.source { padding: .3rem .5rem; margin: .2rem 0; border-radius: 6px; scroll-margin-top: 1rem; }
+.source .n { font-weight: 700; color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .2rem; }
+.source .outlet { font-weight: 600; }
+.source .meta { display: block; color: var(--muted); font-size: .85rem; }
+.source.copy { margin-left: 1.8rem; border-left: 2px dashed var(--line); border-radius: 0 6px 6px 0; }
+.tag.copy a.cite { vertical-align: baseline; font-size: 1em; }
+.url { word-break: break-all; }
+.url.unsafe { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .8rem; }
+:target { background: var(--target); }
+.story + .story { border-top: 3px double var(--line); margin-top: 3rem; padding-top: 2rem; }
+nav.toc { border: 1px solid var(--line); background: var(--soft); border-radius: 6px; padding: .6rem 1rem;
+  margin-bottom: 2rem; }
+nav.toc ol { margin: .2rem 0; }
+"""
+
+_PAGE = Template("""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="$csp">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>$title</title>
+<style>$style</style>
+</head>
+<body>
+<main>
+$toc$stories
+</main>
+<footer>Made by newsfuse. [n] cites source n in the story's source list. A copy of another
+report is marked "copy of [k]" and does not count as independent confirmation.</footer>
+</body>
+</html>
+""")
+
+
+def to_html(briefs: Sequence[Brief]) -> str:
+    """One self-contained HTML5 page for all the briefs: inline CSS, no script, nothing to fetch."""
+    stories = "\n".join(_html_story(b, k) for k, b in enumerate(briefs, 1)) or "<p>No stories.</p>"
+    title = _e(briefs[0].headline) if len(briefs) == 1 else f"{len(briefs)} stories"
+    return _PAGE.substitute(csp=_CSP, title=title or "Story brief", style=_STYLE, toc=_toc(briefs), stories=stories)
+
+
+def _toc(briefs: Sequence[Brief]) -> str:
+    """A table of contents when the page holds several stories."""
+    if len(briefs) < 2:
+        return ""
+    items = "".join(
+        f'<li><a href="#story-{k}">{_e(b.headline) or "Untitled story"}</a> '
+        f'<span class="via">{_e(_coverage(b))}</span></li>'
+        for k, b in enumerate(briefs, 1)
+    )
+    return f'<nav class="toc"><strong>{len(briefs)} stories</strong><ol>{items}</ol></nav>\n'

@@ -1,0 +1,245 @@
+"""Claims aligned across sources: the sentences of a story that state the same thing.
+
+Every sentence of every report is a candidate. Two sentences of different
+independent sources state the same thing when their meanings are close
+(MiniLM cosine, which sees through rewording and rough machine translation)
+*and* their anchors do not pull them apart: the entities, numbers and dates
+they mention. Sentences are grouped by average linkage, which, unlike
+single linkage, does not chain "A is like B, B is like C" into one claim.
+
+Sentences of a copy are not compared with anything but their original: a
+copy carries its original's claims and adds no confirmation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from ..analyse.model import ArticleAnalysis, StoryAnalysis
+from ..text import TOKEN
+from .similarity import cosine, embed
+from .sources import Sources
+
+MIN_WORDS = 5  # shorter "sentences" are subheads, captions and fragments
+HEADING_WORDS = 15  # a shorter line without a full stop is a subhead, not a claim
+_ENDS = re.compile(r"[.!?…][\"'”’»“]*\s*$")
+SAME_CLAIM = 0.62
+RELATIVE_DATE_CONFIDENCE = 0.7  # "on Saturday" anchors a sentence when its day is known this well
+SAME_DAY_CLAIM = 0.45  # clauses of one day are alike enough to state the same thing  # average adjusted cosine at which sentences state the same thing
+ANCHOR_WEIGHT = 0.12  # how much shared (or missing) anchors move the cosine
+EXTEND_MARGIN = 0.13  # a sentence joins a claim it was not clustered with only when this much closer
+COPY_MATCH = 0.85  # a copy's sentence belongs to its original's most similar one above this
+
+
+@dataclass(slots=True)
+class Unit:
+    """One sentence of one source, with what anchors it to the world."""
+
+    source: int
+    start: int
+    end: int
+    text: str
+    position: float  # 0 at the start of the article, 1 at its end
+    anchors: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class AlignedClaim:
+    """Sentences of several sources that state one thing. ``canonical`` indexes
+    ``units``: the variant closest to all others (the clearest common wording)."""
+
+    units: list[Unit]
+    canonical: int
+    cohesion: float  # mean cosine between the members' embeddings (1 for a single sentence)
+    vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0), np.float32))
+
+    @property
+    def text(self) -> str:
+        return self.units[self.canonical].text
+
+    @property
+    def sources(self) -> list[int]:
+        return sorted({u.source for u in self.units})
+
+    @property
+    def centroid(self) -> np.ndarray:
+        v = self.vectors.mean(axis=0)
+        return v / (np.linalg.norm(v) or 1.0)
+
+
+def units_of(analyses: list[ArticleAnalysis], sources: Sources) -> list[Unit]:
+    """The sentences worth aligning, with their anchors (entity ids, numbers, days)."""
+    out: list[Unit] = []
+    for a in analyses:
+        n = sources.number[a.id]
+        length = max(len(a.text), 1)
+        for s in a.sentences:
+            words = sum(1 for _ in TOKEN.finditer(s.text))
+            if words < MIN_WORDS or (words < HEADING_WORDS and not _ENDS.search(s.text)):
+                continue
+            out.append(Unit(n, s.start, s.end, s.text, s.start / length, _anchors(a, s.start, s.end)))
+    return out
+
+
+def _anchors(a: ArticleAnalysis, lo: int, hi: int) -> frozenset[str]:
+    inside = lambda x: lo <= x.start < hi  # noqa: E731
+    anchors = {f"e:{m.label}:{m.entity or m.text}" for m in a.entities if inside(m)}
+    anchors |= {f"n:{q.unit or ''}:{q.value:g}" for q in a.numbers if inside(q) and q.unit != "year-date"}
+    anchors |= {f"d:{d.value.isoformat()}" for d in a.dates
+                if inside(d) and d.value and (not d.relative or d.confidence >= RELATIVE_DATE_CONFIDENCE)}
+    return frozenset(anchors)
+
+
+def similarity(units: list[Unit], vectors: np.ndarray) -> np.ndarray:
+    """Cosine adjusted by anchors: shared entities, numbers and days raise it; two
+    sentences that both have anchors but share none are probably about different things."""
+    sim = cosine(vectors).astype(np.float64)
+    n = len(units)
+    for i in range(n):
+        ai = units[i].anchors
+        if not ai:
+            continue
+        for j in range(i + 1, n):
+            aj = units[j].anchors
+            if not aj:
+                continue
+            shared = len(ai & aj)
+            bonus = ANCHOR_WEIGHT * (shared / len(ai | aj)) if shared else -ANCHOR_WEIGHT / 2
+            sim[i, j] += bonus
+            sim[j, i] += bonus
+    return sim
+
+
+def align(units: list[Unit], sources: Sources, vectors: np.ndarray | None = None,
+          threshold: float = SAME_CLAIM) -> list[AlignedClaim]:
+    """Group ``units`` into claims, best supported first (then earliest in their sources).
+
+    A source whose sentence says the claim among other things (a long lead
+    sentence) is clustered elsewhere, but still states it: such a sentence,
+    close enough to the claim's canonical wording, is added to the claim's
+    support too."""
+    if not units:
+        return []
+    if vectors is None:
+        vectors = embed([u.text for u in units])
+    originals = [i for i, u in enumerate(units) if not sources.is_copy(u.source)]
+    sim = similarity([units[i] for i in originals], vectors[originals])
+    labels = _cluster([units[i].source for i in originals], sim, threshold)
+    groups: dict[int, list[int]] = {}
+    for i, label in zip(originals, labels):
+        groups.setdefault(label, []).append(i)
+    position = {i: k for k, i in enumerate(originals)}
+    for members in groups.values():
+        _extend(members, units, originals, position, sim, threshold + EXTEND_MARGIN)
+    _attach_copies(units, sources, vectors, groups)
+    claims = [_claim(units, members, vectors) for members in groups.values()]
+    claims.sort(key=lambda c: (-sources.support(c.sources), -len(c.sources),
+                               min(u.position for u in c.units), c.text))
+    return claims
+
+
+def dated_claims(analysis: StoryAnalysis, sources: Sources, claims: list[AlignedClaim],
+                 min_support: int = 3, threshold: float = SAME_DAY_CLAIM) -> list[AlignedClaim]:
+    """Claims of the form "X happens on day D" that sources state inside sentences about
+    other things too ("the talks, to be held on January 10 in Geneva, ..."): the clauses
+    of one timeline day that say alike what happens on it. Sentence alignment misses
+    them when every source words the sentence around them differently."""
+    texts = {a.id: a.text for a in analysis.articles}
+    length = {a.id: max(len(a.text), 1) for a in analysis.articles}
+    out = []
+    for entry in analysis.timeline:
+        members = [(sources.number[aid], lo, hi) for aid, lo, hi in entry.spans if aid in sources.number]
+        if sources.support(n for n, _, _ in members) < min_support:
+            continue
+        aid_of = {sources.number[aid]: aid for aid, _, _ in entry.spans if aid in sources.number}
+        units = [Unit(n, lo, hi, texts[aid_of[n]][lo:hi], lo / length[aid_of[n]],
+                      frozenset({f"d:{entry.value.isoformat()}"})) for n, lo, hi in members]
+        vectors = embed([u.text for u in units])
+        claim = _claim(units, list(range(len(units))), vectors)
+        near = vectors @ vectors[claim.canonical] >= threshold
+        kept = [u for u, ok in zip(claim.units, near) if ok]
+        if sources.support(u.source for u in kept) >= min_support:
+            found = _claim(kept, list(range(len(kept))), vectors[near])
+            if not _covered(found, claims, sources):
+                out.append(found)
+    return out
+
+
+def _covered(claim: AlignedClaim, claims: list[AlignedClaim], sources: Sources) -> bool:
+    """Whether a claim with at least this support already holds this claim's canonical clause."""
+    support = sources.support(claim.sources)
+    u = claim.units[claim.canonical]
+    return any(sources.support(c.sources) >= support and
+               any(v.source == u.source and v.start <= u.start and u.end <= v.end for v in c.units) for c in claims)
+
+
+def _cluster(source_of: list[int], sim: np.ndarray, threshold: float) -> list[int]:
+    if len(source_of) == 1:
+        return [0]
+    same_source = np.array(source_of)
+    dist = 1.0 - np.clip(sim, -1.0, 1.0)
+    dist[same_source[:, None] == same_source[None, :]] = 2.0  # one source does not confirm itself
+    np.fill_diagonal(dist, 0.0)
+    tree = linkage(squareform(dist, checks=False), method="average")
+    return list(fcluster(tree, t=1.0 - threshold, criterion="distance"))
+
+
+def _extend(members: list[int], units: list[Unit], originals: list[int], position: dict[int, int],
+            sim: np.ndarray, threshold: float) -> None:
+    """Add, for each source not yet in the claim, its sentence closest to the claim's
+    members when it is close enough on average."""
+    have = {units[i].source for i in members}
+    rows = [position[i] for i in members]
+    mean = sim[rows].mean(axis=0)
+    best: dict[int, int] = {}
+    for k, i in enumerate(originals):
+        s = units[i].source
+        if s not in have and mean[k] >= threshold and (s not in best or mean[k] > mean[position[best[s]]]):
+            best[s] = i
+    members.extend(best.values())
+
+
+def _attach_copies(units: list[Unit], sources: Sources, vectors: np.ndarray,
+                   groups: dict[int, list[int]]) -> None:
+    """Each sentence of a copy joins the claim of its original's closest sentence
+    (or stands alone when the copy added it)."""
+    group_of = {i: g for g, members in groups.items() for i in members}
+    fresh = max(groups, default=0) + 1
+    for i, u in enumerate(units):
+        if not sources.is_copy(u.source):
+            continue
+        origin = sources.origin[u.source]
+        candidates = [j for j in group_of if units[j].source == origin]
+        best = max(candidates, key=lambda j: float(vectors[i] @ vectors[j]), default=None)
+        if best is not None and float(vectors[i] @ vectors[best]) >= COPY_MATCH:
+            groups[group_of[best]].append(i)
+        else:
+            groups[fresh] = [i]
+            fresh += 1
+
+
+def _claim(units: list[Unit], members: list[int], vectors: np.ndarray) -> AlignedClaim:
+    members = sorted(members, key=lambda i: (units[i].source, units[i].start))
+    vecs = vectors[members]
+    sim = vecs @ vecs.T
+    k = len(members)
+    cohesion = 1.0 if k == 1 else float((sim.sum() - k) / (k * (k - 1)))
+    # the medoid; among near-equals the shorter, which is usually the plainer wording, and
+    # one that reads on its own rather than one that leans on the sentence before it
+    score = sim.sum(axis=1) - np.array([1e-4 * len(units[i].text) + 0.5 * dependent(units[i].text) for i in members])
+    return AlignedClaim([units[i] for i in members], int(np.argmax(score)), cohesion, vecs)
+
+
+_DEPENDENT = re.compile(r"^(?:[\"'“”‘’«»„]|(?:he|she|it|they|this|that|these|those|its|his|her|their|"
+                        r"there|then|but|and|also|however|meanwhile|(?:\w+ )?(?:of|among) (?:them|those))\b)", re.I)
+
+
+def dependent(text: str) -> bool:
+    """Whether a sentence leans on the one before ("Three of them were taken ...",
+    "He added ...") or is a piece of a quote: a poor sentence to show on its own."""
+    return bool(_DEPENDENT.match(text.lstrip())) or not text[:1].isupper()

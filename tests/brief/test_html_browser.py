@@ -1,0 +1,122 @@
+"""The HTML brief in a real browser: no payload runs, nothing is fetched, citations jump to sources.
+
+Drives Debian's Chromium (``/usr/bin/chromium``) through Playwright; never downloads a
+browser. Leaves a screenshot in ``.test-output/brief/brief.png`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsfuse.brief.render import to_html
+
+from ..conftest import ROOT
+from .test_render import BREAKOUT, SCRIPT, hostile_brief, minimal_brief
+
+CHROMIUM = "/usr/bin/chromium"
+# No network here but package registries: keep Chromium from calling home.
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+SHOTS = ROOT / ".test-output" / "brief"
+CANARY = "() => [window.__pwned, window.__xss, document.querySelectorAll('script, img, svg, iframe').length]"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (Debian package chromium; `make test` installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Watched:
+    """A page with every dialog, console error, page error and request recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.dialogs: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.requests: list[str] = []
+        self.url = path.as_uri()
+        self.page = browser.new_page(viewport={"width": 1100, "height": 900})
+        self.page.on("dialog", self._dialog)
+        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        self.page.on("request", lambda r: r.url != self.url and self.requests.append(r.url))
+        self.page.goto(self.url)
+        self.page.wait_for_load_state("load")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_quiet(self) -> None:
+        assert self.dialogs == [], f"a payload opened a dialog: {self.dialogs}"
+        assert self.page_errors == [], f"script ran and failed: {self.page_errors}"
+        # A CSP violation in the console means markup got through the escaping.
+        assert self.console_errors == [], f"console errors: {self.console_errors[:3]}"
+        assert self.requests == [], f"the page fetched something: {self.requests}"
+        assert self.page.evaluate(CANARY) == [None, None, 0]
+
+
+def write(tmp_path: Path, name: str, html: str) -> Path:
+    path = tmp_path / name
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def test_hostile_brief_is_inert_and_citations_work(browser, tmp_path: Path) -> None:
+    path = write(tmp_path, "brief.html", to_html([hostile_brief()]))
+    w = Watched(browser, path)
+    try:
+        w.assert_quiet()
+        page = w.page
+        assert page.title() == "Kestrel Bay harbour bridge reopens after storm repairs"
+        assert SCRIPT in page.inner_text("body")  # the payload is shown as text
+
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "brief.png"), full_page=True)
+
+        target = page.locator("#s1-1")
+        assert not _in_view(target)
+        page.locator("section.summary a.cite", has_text="[1]").first.click()
+        page.wait_for_function("location.hash === '#s1-1'")
+        assert target.count() == 1 and target.is_visible() and _in_view(target)
+        assert "Kestrel Daily" in target.inner_text()
+        assert page.evaluate("document.querySelector(':target').id") == "s1-1"
+        page.screenshot(path=str(SHOTS / "brief-cited.png"))
+
+        page.locator("#s1-4 a.cite").click()  # "copy of [2]"
+        page.wait_for_function("location.hash === '#s1-2'")
+        assert page.locator("#s1-2").is_visible()
+        w.assert_quiet()
+    finally:
+        w.page.close()
+
+
+def test_escaping_holds_without_the_csp(browser, tmp_path: Path) -> None:
+    """Escaping alone keeps payloads inert: the CSP is a second line of defence, not the first."""
+    html = to_html([hostile_brief(), minimal_brief(f"</title>{SCRIPT}{BREAKOUT}")])
+    start = html.index('<meta http-equiv="Content-Security-Policy"')
+    html = html[:start] + html[html.index(">", start) + 1 :]
+    assert "Content-Security-Policy" not in html
+    w = Watched(browser, write(tmp_path, "no-csp.html", html))
+    try:
+        w.assert_quiet()
+        w.page.locator("#story-2 a.cite").first.click()
+        w.page.wait_for_function("location.hash === '#s2-1'")
+        assert w.page.locator("#s2-1").is_visible()
+        assert w.page.title() == "2 stories"
+    finally:
+        w.page.close()
+
+
+def _in_view(locator) -> bool:
+    js = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
+    return locator.evaluate(js)
+
