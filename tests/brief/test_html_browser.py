@@ -120,3 +120,53 @@ def _in_view(locator) -> bool:
     js = "e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }"
     return locator.evaluate(js)
 
+
+
+def _hostile_articles(tmp_path: Path) -> Path:
+    """Two reports of one (fictional) event whose titles and text carry script payloads."""
+    import json
+
+    payload = '<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__xss=1;alert(2)">'
+    rows = [
+        {"id": "h1", "url": "https://one.example/bridge", "source": "One " + payload,
+         "title": "Harbour bridge reopens " + payload, "published": "2025-05-02T09:00:00+00:00",
+         "text": "The Kestrel Bay harbour bridge reopened on Friday after three weeks of storm repairs, "
+                 f"the city said. {payload} Engineer Lars Dalen said: \"The deck is safe again.\" "
+                 "About 12,000 vehicles cross the bridge every day."},
+        {"id": "h2", "url": "javascript:alert(3)", "source": "Two", "title": "Bridge open again",
+         "published": "2025-05-02T11:00:00+00:00",
+         "text": "After three weeks of repairs following the storm, the Kestrel Bay harbour bridge reopened on "
+                 f"Friday, the city said. Engineer Lars Dalen said: \"The deck is safe again.\" {payload} "
+                 "Some 12,000 vehicles use it daily <a href=\"javascript:alert(4)\">link</a>."},
+    ]
+    path = tmp_path / "hostile.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    return path
+
+
+def test_brief_of_hostile_articles_runs_no_script(browser, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    # A process of its own, as a user runs it (and because the analysis forks workers,
+    # which must not happen in this process now that Playwright's threads run in it).
+    out = tmp_path / "brief.html"
+    cmd = [sys.executable, "-m", "newsfuse.cli", "brief", str(_hostile_articles(tmp_path)), "--format", "html",
+           "-o", str(out)]
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    w = Watched(browser, out)
+    try:
+        w.assert_quiet()
+        page = w.page
+        cite = page.locator("a.cite").first
+        target = cite.get_attribute("href")
+        assert target and target.startswith("#")
+        cite.click()
+        assert page.evaluate("location.hash") == target
+        assert page.locator(target).is_visible()
+        assert page.locator("a[href^='javascript']").count() == 0
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "hostile-articles.png"), full_page=True)
+    finally:
+        w.page.close()

@@ -164,3 +164,21 @@ def test_title_conflicts_and_compatible_titles() -> None:
 def test_office_never_fails(role: str) -> None:
     got = office(role)
     assert got is None or (isinstance(got[0], str) and isinstance(got[1], frozenset))
+
+
+def test_the_same_words_given_to_two_people_are_a_difference_of_speaker() -> None:
+    from newsfuse.brief.compose import _disagreements
+    from newsfuse.corroborate import Corroboration
+
+    s = _sources(3)
+    items = [_quote(1, "We will not accept any ultimatum from anyone", "Anna Berg"),
+             _quote(2, "We will not accept any ultimatum from anyone", "Anna Berg"),
+             _quote(3, "We will not accept any ultimatum from anyone", "Oskar Lind")]
+    c = Corroboration(s, [], None, [], merge_quotes(items, s), [], [], [])  # type: ignore[arg-type]
+    [d] = _disagreements(c, {"Anna Berg", "Oskar Lind"})
+    assert d.kind == "speaker" and [(v.value, v.sources) for v in d.variants] == [("Anna Berg", [1, 2]),
+                                                                                  ("Oskar Lind", [3])]
+    relayed = [_quote(1, "We will not accept any ultimatum", "Anna Berg", "Oskar Lind"),
+               _quote(2, "We will not accept any ultimatum", "Oskar Lind")]
+    c.quotes = merge_quotes(relayed, s)
+    assert _disagreements(c, {"Anna Berg", "Oskar Lind"}) == []

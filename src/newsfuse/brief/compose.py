@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from ..analyse.model import StoryAnalysis
+from ..analyse.model import Quantity, StoryAnalysis
 from ..analyse.numbers import count_key
-from ..corroborate import AlignedClaim, Corroboration, Sources, embed
-from ..corroborate.claims import dependent
+from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources, embed
+from ..corroborate.claims import dependent, garbled
 from ..corroborate.facts import slots
 from ..corroborate.similarity import cosine
 from ..pipeline import Story
@@ -46,7 +46,7 @@ def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Br
     brief.timeline = _timeline(analysis, c.sources)
     brief.numbers = _numbers(c)
     brief.entities = _entities(analysis, c.sources)
-    brief.disagreements = _disagreements(c)
+    brief.disagreements = _disagreements(c, {e.name for e in analysis.entities if e.label == "PERSON"})
     return brief
 
 
@@ -105,7 +105,7 @@ def _summary(c: Corroboration) -> list[AlignedClaim]:
     cents = np.stack([cl.centroid for cl in candidates])
     importance = np.array([c.support(cl) / independent for cl in candidates]) + 0.5 * (cents @ centre) \
         + 0.6 * (1.0 - np.array([float(np.mean([u.position for u in cl.units])) for cl in candidates])) \
-        - 0.5 * np.array([dependent(cl.text) for cl in candidates])
+        - 0.5 * np.array([dependent(cl.text) for cl in candidates]) - 0.3 * np.array([garbled(cl.text) for cl in candidates])
     redundancy = cosine(cents)
     chosen: list[int] = []
     while len(chosen) < min(SUMMARY_SENTENCES, len(candidates)):
@@ -168,11 +168,29 @@ def _numbers(c: Corroboration) -> list[NumberFact]:
     for slot in slots(items, cosine(embed([i.clause for i in items]))):
         first = items[slot[0]]
         q = first.value
-        what = q.counts or ("duration" if q.unit == "minute" else q.unit) or "number"  # type: ignore[union-attr]
-        out.append(NumberFact(what, q.value, q.unit, sorted({items[k].source for k in slot}), first.text,  # type: ignore[union-attr]
-                              q.low, q.high))  # type: ignore[union-attr]
+        assert isinstance(q, Quantity)
+        what = q.counts or ("duration" if q.unit == "minute" else q.unit) or "number"
+        unit, scale = _duration_unit(q) if q.unit == "minute" else (q.unit, 1.0)
+        out.append(NumberFact(what, _scaled(q.value, scale), unit, sorted({items[k].source for k in slot}),
+                              first.text, _scaled(q.low, scale), _scaled(q.high, scale)))
     out.sort(key=lambda n: (-c.sources.support(n.sources), count_key(n.what) or "", n.sources))
     return out
+
+
+_DURATIONS = [("year", 525960.0), ("month", 43830.0), ("week", 10080.0), ("day", 1440.0), ("hour", 60.0),
+              ("minute", 1.0)]
+
+
+def _duration_unit(q: Quantity) -> tuple[str, float]:
+    """The largest unit in which a duration is a whole number ("3 weeks", not "30,240 minutes")."""
+    for name, minutes in _DURATIONS:
+        if q.value >= minutes and abs(q.value / minutes - round(q.value / minutes)) < 1e-6:
+            return name, minutes
+    return "minute", 1.0
+
+
+def _scaled(v: float | None, scale: float) -> float | None:
+    return None if v is None else round(v / scale, 6)
 
 
 def _entities(analysis: StoryAnalysis, sources: Sources) -> list[EntityFact]:
@@ -190,7 +208,7 @@ def _entities(analysis: StoryAnalysis, sources: Sources) -> list[EntityFact]:
     return out
 
 
-def _disagreements(c: Corroboration) -> list[Disagreement]:
+def _disagreements(c: Corroboration, people: set[str]) -> list[Disagreement]:
     out = [Disagreement(f"{d.person}'s title", "title", [ValueVariant(t, ns) for t, ns in d.variants])
            for d in c.role_differences]
     for f in c.fact_differences:
@@ -205,4 +223,19 @@ def _disagreements(c: Corroboration) -> list[Disagreement]:
                 ValueVariant(text, sorted({i.source for i in items}), [(i.source, i.quote.start, i.quote.end)
                                                                         for i in items])
                 for text, items in m.wordings]))
+        speakers = _speakers(m, people)
+        if len(speakers) > 1 and len({c.sources.origin[n] for ns in speakers.values() for n in ns}) > 1:
+            out.append(Disagreement(f"who said “{m.wordings[0][0]}”", "speaker",
+                                    [ValueVariant(who, sorted(ns)) for who, ns in speakers.items()]))
+    return out
+
+
+def _speakers(m: MergedQuote, people: set[str]) -> dict[str, set[int]]:
+    """The people the same words are given to, leaving out whoever relayed them."""
+    relayers = {i.quote.channel for i in m.items if i.quote.channel}
+    out: dict[str, set[int]] = {}
+    for i in m.items:
+        who = i.quote.speaker
+        if who in people and who not in relayers:
+            out.setdefault(who, set()).add(i.source)
     return out

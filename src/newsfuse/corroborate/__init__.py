@@ -18,7 +18,7 @@ import numpy as np
 
 from ..analyse.model import StoryAnalysis
 from ..pipeline import Story
-from .claims import AlignedClaim, Unit, align, dated_claims, units_of
+from .claims import AlignedClaim, Unit, align, anchored_claims, units_of
 from .facts import FactDifference, Item, differences, fact_items
 from .quotes import MergedQuote, merge_quotes, quote_items
 from .roles import RoleDifference, role_differences
@@ -52,7 +52,7 @@ def corroborate(story: Story, analysis: StoryAnalysis) -> Corroboration:
     units = units_of(analyses, sources)
     vectors = embed([u.text for u in units])
     claims = align(units, sources, vectors)
-    claims = sorted(claims + dated_claims(analysis, sources, claims),
+    claims = sorted(claims + anchored_claims(analysis, sources, claims),
                     key=lambda c: (-sources.support(c.sources), min(u.position for u in c.units)))
     facts = fact_items(analyses, sources)
     return Corroboration(

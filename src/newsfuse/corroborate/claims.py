@@ -21,6 +21,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from ..analyse.model import ArticleAnalysis, StoryAnalysis
+from ..analyse.timeline import clause_around
 from ..text import TOKEN
 from .similarity import cosine, embed
 from .sources import Sources
@@ -30,7 +31,7 @@ HEADING_WORDS = 15  # a shorter line without a full stop is a subhead, not a cla
 _ENDS = re.compile(r"[.!?…][\"'”’»“]*\s*$")
 SAME_CLAIM = 0.62
 RELATIVE_DATE_CONFIDENCE = 0.7  # "on Saturday" anchors a sentence when its day is known this well
-SAME_DAY_CLAIM = 0.45  # clauses of one day are alike enough to state the same thing  # average adjusted cosine at which sentences state the same thing
+SAME_ANCHOR_CLAIM = 0.45  # clauses about one day or person alike enough to state the same thing  # average adjusted cosine at which sentences state the same thing
 ANCHOR_WEIGHT = 0.12  # how much shared (or missing) anchors move the cosine
 EXTEND_MARGIN = 0.13  # a sentence joins a claim it was not clustered with only when this much closer
 COPY_MATCH = 0.85  # a copy's sentence belongs to its original's most similar one above this
@@ -143,39 +144,69 @@ def align(units: list[Unit], sources: Sources, vectors: np.ndarray | None = None
     return claims
 
 
-def dated_claims(analysis: StoryAnalysis, sources: Sources, claims: list[AlignedClaim],
-                 min_support: int = 3, threshold: float = SAME_DAY_CLAIM) -> list[AlignedClaim]:
-    """Claims of the form "X happens on day D" that sources state inside sentences about
-    other things too ("the talks, to be held on January 10 in Geneva, ..."): the clauses
-    of one timeline day that say alike what happens on it. Sentence alignment misses
-    them when every source words the sentence around them differently."""
+def anchored_claims(analysis: StoryAnalysis, sources: Sources, claims: list[AlignedClaim],
+                    min_support: int = 3, threshold: float = SAME_ANCHOR_CLAIM) -> list[AlignedClaim]:
+    """Claims about one day or one person that sources state inside sentences about other
+    things too ("the talks, to be held on January 10 in Geneva, ..."; "the US delegation,
+    led by Wendy Sherman, ..."): for each day of the timeline and each person that several
+    sources name, the clauses around the mentions, one per source, that say alike the same
+    thing. Sentence alignment misses these when every source builds its sentence differently.
+    Only claims better supported than any claim already saying it are added."""
     texts = {a.id: a.text for a in analysis.articles}
     length = {a.id: max(len(a.text), 1) for a in analysis.articles}
     out = []
-    for entry in analysis.timeline:
-        members = [(sources.number[aid], lo, hi) for aid, lo, hi in entry.spans if aid in sources.number]
-        if sources.support(n for n, _, _ in members) < min_support:
+    for anchor, names, spans in _anchor_groups(analysis, sources):
+        if sources.support(sources.number[aid] for aid, _, _ in spans) < min_support:
             continue
-        aid_of = {sources.number[aid]: aid for aid, _, _ in entry.spans if aid in sources.number}
-        units = [Unit(n, lo, hi, texts[aid_of[n]][lo:hi], lo / length[aid_of[n]],
-                      frozenset({f"d:{entry.value.isoformat()}"})) for n, lo, hi in members]
+        units = [Unit(sources.number[aid], lo, hi, texts[aid][lo:hi], lo / length[aid], frozenset({anchor}))
+                 for aid, lo, hi in sorted(set(spans), key=lambda s: (sources.number[s[0]], s[1], s[2]))]
         vectors = embed([u.text for u in units])
-        claim = _claim(units, list(range(len(units))), vectors)
-        near = vectors @ vectors[claim.canonical] >= threshold
-        kept = [u for u, ok in zip(claim.units, near) if ok]
-        if sources.support(u.source for u in kept) >= min_support:
-            found = _claim(kept, list(range(len(kept))), vectors[near])
-            if not _covered(found, claims, sources):
-                out.append(found)
+        centre = _claim(units, list(range(len(units))), vectors).canonical
+        sim = vectors @ vectors[centre]
+        best: dict[int, int] = {}
+        for k, u in enumerate(units):  # each source's clause closest to the common one
+            if sim[k] >= threshold and (u.source not in best or sim[k] > sim[best[u.source]]):
+                best[u.source] = k
+        kept = sorted(best.values())
+        if sources.support(best) < min_support:
+            continue
+        found = _claim([units[k] for k in kept], list(range(len(kept))), vectors[kept])
+        if not _covered(found, names, claims + out, sources):
+            out.append(found)
     return out
 
 
-def _covered(claim: AlignedClaim, claims: list[AlignedClaim], sources: Sources) -> bool:
-    """Whether a claim with at least this support already holds this claim's canonical clause."""
+def _anchor_groups(analysis: StoryAnalysis, sources: Sources) -> list[tuple[str, list[str], list[tuple[str, int, int]]]]:
+    """(anchor, names, spans) for each timeline day and each named person: the clauses that hold them."""
+    groups = [(f"d:{e.value.isoformat()}", [], list(e.spans)) for e in analysis.timeline]
+    by_entity: dict[str, list[tuple[str, int, int]]] = {}
+    for a in analysis.articles:
+        people = [m for m in a.entities if m.label == "PERSON"]
+        for m in people:
+            sentence = next(((s.start, s.end) for s in a.sentences if s.start <= m.start < s.end), None)
+            if sentence is None:
+                continue
+            rivals = [(o.start, o.end) for o in a.entities if o.entity != m.entity and o.label in ("PERSON", "ORG")]
+            lo, hi = clause_around(a.text, sentence, m.start, m.end, rivals)
+            if len(a.text[lo:hi].split()) >= MIN_WORDS:
+                by_entity.setdefault(m.entity, []).append((a.id, lo, hi))
+    names = {e.id: e.aliases + [e.name] for e in analysis.entities}
+    groups += [(f"e:PERSON:{eid}", names.get(eid, []), spans) for eid, spans in by_entity.items()]
+    return groups
+
+
+def _covered(claim: AlignedClaim, names: list[str], claims: list[AlignedClaim], sources: Sources) -> bool:
+    """Whether a claim at least this well supported already says it: it holds this claim's
+    canonical clause, or its canonical wording names the person."""
     support = sources.support(claim.sources)
     u = claim.units[claim.canonical]
-    return any(sources.support(c.sources) >= support and
-               any(v.source == u.source and v.start <= u.start and u.end <= v.end for v in c.units) for c in claims)
+
+    def says(c: AlignedClaim) -> bool:
+        v = c.units[c.canonical]
+        return (c.text == claim.text or (v.source == u.source and v.start <= u.start and u.end <= v.end)
+                or any(n in c.text for n in names))
+
+    return any(sources.support(c.sources) >= support and says(c) for c in claims)
 
 
 def _cluster(source_of: list[int], sim: np.ndarray, threshold: float) -> list[int]:
@@ -231,12 +262,28 @@ def _claim(units: list[Unit], members: list[int], vectors: np.ndarray) -> Aligne
     cohesion = 1.0 if k == 1 else float((sim.sum() - k) / (k * (k - 1)))
     # the medoid; among near-equals the shorter, which is usually the plainer wording, and
     # one that reads on its own rather than one that leans on the sentence before it
-    score = sim.sum(axis=1) - np.array([1e-4 * len(units[i].text) + 0.5 * dependent(units[i].text) for i in members])
+    score = sim.sum(axis=1) - np.array([1e-4 * len(units[i].text) + 0.5 * dependent(units[i].text)
+                                        + 0.3 * garbled(units[i].text) for i in members])
     return AlignedClaim([units[i] for i in members], int(np.argmax(score)), cohesion, vecs)
 
 
 _DEPENDENT = re.compile(r"^(?:[\"'“”‘’«»„]|(?:he|she|it|they|this|that|these|those|its|his|her|their|"
                         r"there|then|but|and|also|however|meanwhile|(?:\w+ )?(?:of|among) (?:them|those))\b)", re.I)
+
+
+_GARBLE = [
+    re.compile(r"\b[A-Z]{2,}[A-Z][a-z]"),  # words run together: "WLRussian"
+    re.compile(r"\w\. [a-z]"),  # a full stop inside a sentence: "security. guarantees"
+    re.compile(r"\s[.,;:](?:\s|$)"),  # punctuation adrift: "the two sides. ."
+    re.compile(r"[.,;:]\s*[.,;:]"),  # doubled punctuation
+    re.compile(r"[“”\"]\s*$(?<![.!?][“”\"])|^\W*[a-z]"),  # starts low or ends on a dangling quote
+]
+
+
+def garbled(text: str) -> int:
+    """How many marks of a broken rendering (rough machine translation, bad extraction) a
+    sentence bears: among wordings of one claim, the clean one is shown."""
+    return sum(1 for pattern in _GARBLE if pattern.search(text))
 
 
 def dependent(text: str) -> bool:

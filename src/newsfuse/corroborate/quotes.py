@@ -137,9 +137,15 @@ def wordings(items: list[QuoteItem]) -> list[tuple[str, list[QuoteItem]]]:
                 group.append(it)
                 break
         else:
-            out.append((it.text, [it]))
+            out.append((_tidy(it.text), [it]))
     out.sort(key=lambda w: (-len({i.source for i in w[1]}), min(i.source for i in w[1])))
     return out
+
+
+def _tidy(text: str) -> str:
+    """A quoted phrase without the punctuation of the sentence around it ("colossal mistake.")."""
+    text = text.strip(" ,;:")
+    return text.rstrip(".") if text[:1].islower() else text
 
 
 def _norm(text: str) -> str:
