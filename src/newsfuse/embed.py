@@ -140,9 +140,9 @@ class _Layer:
     """One encoder layer; linear weights keep the file's (out, in) layout.
 
     ``x @ w.T`` costs BLAS no more than a pre-transposed copy would (it reads
-    the transpose in place), and leaving them as they are keeps them
-    memory-mapped. Query, key and value are one (1152, 384) matrix: one large product is
-    faster than three small ones. The query part is pre-scaled by
+    the transpose in place), and weights left as they are stay memory-mapped.
+    Query, key and value are one (1152, 384) matrix: one large product is
+    faster than three small ones. Its query part is pre-scaled by
     1/sqrt(head size), which saves scaling every attention matrix.
     """
 
