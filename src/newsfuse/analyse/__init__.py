@@ -31,7 +31,7 @@ from .model import ArticleAnalysis, Entity, Mention, Quantity, Quote, Sentence, 
 
 __all__ = [
     "Analyzer", "ArticleAnalysis", "Entity", "Mention", "Quantity", "Quote", "Sentence", "StoryAnalysis",
-    "TimeExpression", "analyse_story", "sentences",
+    "TimeExpression", "analyse_story", "default_analyzer", "sentences",
 ]
 
 
@@ -71,6 +71,17 @@ class Analyzer:
             self._stories.popitem(last=False)
         return result
 
+    def cached(self, articles: Sequence[Article]) -> bool:
+        """Whether this story's analysis is in the cache."""
+        return tuple(sorted(_key(a) for a in articles)) in self._stories
+
+    def start(self) -> Analyzer:
+        """Load the model and start the worker processes now: they are forked from this
+        process, which must not yet run other threads (a fork copies held locks)."""
+        if self.workers > 1:
+            _pool(self.workers)
+        return self
+
     def article(self, article: Article) -> ArticleAnalysis:
         """One article analysed on its own (a story of one)."""
         return self.story([article]).articles[0]
@@ -85,6 +96,11 @@ _DEFAULT = Analyzer()
 def analyse_story(articles: Sequence[Article]) -> StoryAnalysis:
     """:meth:`Analyzer.story` with a process-wide cache."""
     return _DEFAULT.story(articles)
+
+
+def default_analyzer() -> Analyzer:
+    """The process-wide analyzer (and cache) :func:`analyse_story` uses."""
+    return _DEFAULT
 
 
 @dataclass(slots=True)
@@ -127,6 +143,7 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
         nlp()  # loaded before the fork: every worker starts warm
         _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+        _POOL.submit(int).result()  # a forking pool starts all its workers at the first job: now, not later
     return _POOL
 
 

@@ -80,11 +80,15 @@ def units_of(analyses: list[ArticleAnalysis], sources: Sources) -> list[Unit]:
         n = sources.number[a.id]
         length = max(len(a.text), 1)
         for s in a.sentences:
-            words = sum(1 for _ in TOKEN.finditer(s.text))
-            if words < MIN_WORDS or (words < HEADING_WORDS and not _ENDS.search(s.text)):
-                continue
-            out.append(Unit(n, s.start, s.end, s.text, s.start / length, _anchors(a, s.start, s.end)))
+            if is_claim(s.text):
+                out.append(Unit(n, s.start, s.end, s.text, s.start / length, _anchors(a, s.start, s.end)))
     return out
+
+
+def is_claim(sentence: str) -> bool:
+    """Whether a sentence can state a claim: long enough, and not a subhead."""
+    words = sum(1 for _ in TOKEN.finditer(sentence))
+    return words >= MIN_WORDS and (words >= HEADING_WORDS or bool(_ENDS.search(sentence)))
 
 
 def _anchors(a: ArticleAnalysis, lo: int, hi: int) -> frozenset[str]:
@@ -156,7 +160,8 @@ def anchored_claims(analysis: StoryAnalysis, sources: Sources, claims: list[Alig
     length = {a.id: max(len(a.text), 1) for a in analysis.articles}
     out = []
     for anchor, names, spans in _anchor_groups(analysis, sources):
-        if sources.support(sources.number[aid] for aid, _, _ in spans) < min_support:
+        most = sources.support(sources.number[aid] for aid, _, _ in spans)
+        if most < min_support or _said(anchor, names, most, claims, sources):
             continue
         units = [Unit(sources.number[aid], lo, hi, texts[aid][lo:hi], lo / length[aid], frozenset({anchor}))
                  for aid, lo, hi in sorted(set(spans), key=lambda s: (sources.number[s[0]], s[1], s[2]))]
@@ -193,6 +198,13 @@ def _anchor_groups(analysis: StoryAnalysis, sources: Sources) -> list[tuple[str,
     names = {e.id: e.aliases + [e.name] for e in analysis.entities}
     groups += [(f"e:PERSON:{eid}", names.get(eid, []), spans) for eid, spans in by_entity.items()]
     return groups
+
+
+def _said(anchor: str, names: list[str], support: int, claims: list[AlignedClaim], sources: Sources) -> bool:
+    """Whether a claim as well supported as the anchor could ever be already names it in its
+    canonical wording (then nothing is to be gained, and nothing is embedded)."""
+    return any(sources.support(c.sources) >= support and
+               (anchor in c.units[c.canonical].anchors or any(n in c.text for n in names)) for c in claims)
 
 
 def _covered(claim: AlignedClaim, names: list[str], claims: list[AlignedClaim], sources: Sources) -> bool:

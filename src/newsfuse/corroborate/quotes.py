@@ -81,7 +81,8 @@ def merge_quotes(items: list[QuoteItem], sources: Sources, threshold: float = SA
     if len(items) == 1:
         labels = [1]
     else:
-        words = cosine(embed([i.text for i in items])).astype(np.float64)
+        # reported speech is the reporter's wording: its sentence (already embedded) stands for it
+        words = cosine(embed([i.text if i.quote.direct else i.sentence for i in items])).astype(np.float64)
         context = cosine(embed([i.sentence for i in items])).astype(np.float64)
         # a few quoted words ("grave mistake") are compared in their sentence as well
         sim = np.maximum(words, (words + context) / 2)
@@ -112,7 +113,8 @@ def _relays(items: list[QuoteItem]) -> set[frozenset[str]]:
 
 
 def _compatible(a: QuoteItem, b: QuoteItem, relayed: set[frozenset[str]]) -> bool:
-    return bool(a.voices & b.voices) or any(frozenset((x, y)) in relayed for x in a.voices for y in b.voices)
+    """The same voice, or one speaker and the aide some source names as relaying that speaker."""
+    return bool(a.voices & b.voices) or frozenset((a.quote.speaker, b.quote.speaker)) in relayed
 
 
 def _merged(items: list[QuoteItem]) -> MergedQuote:
