@@ -182,3 +182,11 @@ def test_the_same_words_given_to_two_people_are_a_difference_of_speaker() -> Non
                _quote(2, "We will not accept any ultimatum", "Oskar Lind")]
     c.quotes = merge_quotes(relayed, s)
     assert _disagreements(c, {"Anna Berg", "Oskar Lind"}) == []
+
+
+def test_days_agree_when_their_intervals_meet() -> None:
+    day = lambda d, last=None: TimeExpression(0, 5, "x", d, last=last)  # noqa: E731
+    item = lambda n, t: _item(n, t, "the talks take place in Geneva", "date", "day")  # noqa: E731
+    assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 10)))) is True
+    assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 1), date(2022, 1, 31)))) is True
+    assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 11)))) is False

@@ -106,6 +106,10 @@ def _summary(c: Corroboration) -> list[AlignedClaim]:
     importance = np.array([c.support(cl) / independent for cl in candidates]) + 0.5 * (cents @ centre) \
         + 0.6 * (1.0 - np.array([float(np.mean([u.position for u in cl.units])) for cl in candidates])) \
         - 0.5 * np.array([dependent(cl.text) for cl in candidates]) - 0.3 * np.array([garbled(cl.text) for cl in candidates])
+    # a statement several sources quote is news: its claim is worth a place
+    quoted = [w.casefold() for m in c.quotes if m.direct and c.sources.support(m.sources) >= 3
+              for w, _ in m.wordings if len(w.split()) >= 2]
+    importance += 0.3 * np.array([any(w in cl.text.casefold() for w in quoted) for cl in candidates])
     redundancy = cosine(cents)
     chosen: list[int] = []
     while len(chosen) < min(SUMMARY_SENTENCES, len(candidates)):

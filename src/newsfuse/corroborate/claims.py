@@ -280,7 +280,8 @@ def _claim(units: list[Unit], members: list[int], vectors: np.ndarray) -> Aligne
 
 
 _DEPENDENT = re.compile(r"^(?:[\"'“”‘’«»„]|(?:he|she|it|they|this|that|these|those|its|his|her|their|"
-                        r"there|then|but|and|also|however|meanwhile|(?:\w+ )?(?:of|among) (?:them|those))\b)", re.I)
+                        r"there|then|but|and|also|however|meanwhile|otherwise|instead|still|yet|thus|therefore|moreover|"
+                        r"for (?:his|her|its|their) part|(?:\w+ )?(?:of|among) (?:them|those))\b)", re.I)
 
 
 _GARBLE = [

@@ -53,8 +53,9 @@ class RoleDifference:
 def office(role: str) -> tuple[str, frozenset[str]] | None:
     """(head, modifiers) of a title, or None when ``role`` is a description, not a title.
 
-    >>> office("Deputy Secretary of State")
-    ('secretary', frozenset({'deputy', 'state'}))
+    >>> head, words = office("Deputy Secretary of State")
+    >>> head, sorted(words)
+    ('secretary', ['deputy', 'state'])
     >>> office("the company's chief executive")
     ('executive', frozenset())
     >>> office("head of American diplomacy") is None
