@@ -16,6 +16,7 @@ from .lang import detect_language
 from .model import Article, Document, Problem, Removal
 from .pipeline import Clustering, Pipeline, Story
 from .read import ReadOptions, iter_read, read
+from .store import Store
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "ReadOptions",
     "Removal",
     "Story",
+    "Store",
     "StoryClusterer",
     "clean_batch",
     "clean_text",

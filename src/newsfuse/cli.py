@@ -230,6 +230,124 @@ def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool,
         sys.exit(1)
 
 
+def db_option(f):  # type: ignore[no-untyped-def]
+    return click.option("--db", "db", type=click.Path(dir_okay=False), default=None,
+                        help="The store (default: $NEWSFUSE_DB or ./newsfuse.db).")(f)
+
+
+def open_store(db: str | None, *, readonly: bool = False):  # type: ignore[no-untyped-def]
+    from .store import Store, default_path
+
+    path = default_path(db)
+    if readonly and not path.exists():
+        raise click.UsageError(f"no store at {path} (create one with `newsfuse ingest`)")
+    return Store(path, readonly=readonly)
+
+
+@main.command()
+@input_options
+@db_option
+@click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
+              help="Articles per transaction.")
+def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, allow_private: bool, follow_links: bool,
+           max_bytes: int) -> None:
+    """Add articles to the store, incrementally: the same article twice is stored once.
+
+    Each batch is one transaction: an interrupted ingest leaves every batch
+    before it stored, and the next run completes it.
+    """
+    reporter = Reporter()
+    opts = ReadOptions(max_bytes=max_bytes, allow_private=allow_private, follow_links=follow_links)
+    with open_store(db) as store:
+        counter = iter(progress(iter(int, 1), "ingesting"))
+        report = store.ingest(paths, options=opts, batch_size=batch_size, on_problem=reporter,
+                              on_article=lambda _: next(counter))
+        click.echo(f"newsfuse: {report.line()}", err=True)
+    if not report.read and reporter.skipped:
+        sys.exit(1)
+
+
+@main.command("stories")
+@db_option
+@click.option("--since", help="Only stories active on or after this day (YYYY-MM-DD).")
+@click.option("--min-sources", type=click.IntRange(1), default=1, show_default=True,
+              help="Only stories with at least this many independent sources.")
+@click.option("--query", "-q", help="Only stories with an article matching these words.")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def stories_cmd(db: str | None, since: str | None, min_sources: int, query: str | None, limit: int, fmt: str) -> None:
+    """The stored stories, latest activity first."""
+    from dataclasses import asdict
+
+    with open_store(db, readonly=True) as store:
+        rows = store.stories(since=since, min_sources=min_sources, query=query, limit=limit)
+    if fmt == "json":
+        for r in rows:
+            click.echo(json.dumps(asdict(r), ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("story", "headline", "sources", "articles", "first seen", "last seen", box=None)
+    for r in rows:
+        table.add_row(r.id, r.headline or "", str(r.sources), str(r.articles), (r.first_seen or "")[:10],
+                      (r.last_seen or "")[:10])
+    Console(soft_wrap=not sys.stdout.isatty()).print(table)
+
+
+@main.command()
+@click.argument("story")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
+def show(story: str, db: str | None, fmt: str, out_path: str | None) -> None:
+    """The brief of a stored story (made again only when the story changed)."""
+    from .brief import to_html, to_json, to_markdown
+
+    with open_store(db) as store:
+        try:
+            brief = store.brief(story)
+        except KeyError:
+            raise click.UsageError(f"no story {story!r} in {store.path}") from None
+    render = {"md": to_markdown, "html": lambda b: to_html([b]), "json": lambda b: to_json([b])}[fmt]
+    with output(out_path) as out:
+        out.write(render(brief))
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def search(query: str, db: str | None, limit: int, fmt: str) -> None:
+    """Full-text search of the stored articles (BM25), with snippets and each hit's story."""
+    from dataclasses import asdict
+
+    with open_store(db, readonly=True) as store:
+        hits = store.search(query, limit=limit)
+    for h in hits:
+        if fmt == "json":
+            click.echo(json.dumps(asdict(h), ensure_ascii=False))
+        else:
+            click.echo(f"{h.story_id or '-'}  {h.article_id}  {h.title or '(no title)'}\n    {h.snippet}")
+    if not hits:
+        click.echo("newsfuse: no match", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True)
+@click.option("--what", type=click.Choice(["articles", "stories", "claims"]), default="articles", show_default=True)
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
+def export(db: str | None, fmt: str, what: str, out_path: str) -> None:
+    """Export articles (with story ids and copy links), stories or claims as JSONL or Parquet."""
+    from .store.export import export as run_export
+
+    with open_store(db) as store:
+        n = run_export(store, out_path, fmt=fmt, what=what)
+    click.echo(f"newsfuse: {n} {what} written to {out_path}", err=True)
+
+
 @main.group("eval")
 def eval_group() -> None:
     """Score newsfuse against gold annotations."""

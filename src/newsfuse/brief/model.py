@@ -162,6 +162,29 @@ class Brief:
         d.pop("texts")
         return _lists(d)
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Brief:
+        """A brief from its JSON form (as :meth:`to_dict` wrote it)."""
+        def spans(x: dict[str, Any]) -> dict[str, Any]:
+            return {**x, "spans": [tuple(s) for s in x.get("spans", [])]} if "spans" in x else x
+
+        def variants(items: list[dict[str, Any]], kind: type = Variant) -> list[Any]:
+            return [kind(**spans(v)) for v in items]
+
+        return cls(
+            story_id=d["story_id"], headline=d["headline"], first_seen=d.get("first_seen"), last_seen=d.get("last_seen"),
+            summary=[Statement(**spans(x)) for x in d.get("summary", [])],
+            claims=[Claim(**{**spans(x), "variants": variants(x.get("variants", []))}) for x in d.get("claims", [])],
+            quotes=[QuoteGroup(**{**x, "variants": variants(x.get("variants", []))}) for x in d.get("quotes", [])],
+            timeline=[TimelineItem(**spans(x)) for x in d.get("timeline", [])],
+            numbers=[NumberFact(**x) for x in d.get("numbers", [])],
+            entities=[EntityFact(**{**x, "roles": variants(x.get("roles", []))}) for x in d.get("entities", [])],
+            disagreements=[Disagreement(x["about"], x["kind"], variants(x["variants"], ValueVariant))
+                           for x in d.get("disagreements", [])],
+            single_source=[SingleSource(**spans(x)) for x in d.get("single_source", [])],
+            sources=[Source(**x) for x in d.get("sources", [])],
+        )
+
 
 def _lists(x: Any) -> Any:
     """Tuples (spans) as JSON arrays."""

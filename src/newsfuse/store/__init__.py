@@ -1,0 +1,397 @@
+"""The story store: articles keep arriving, stories grow, nothing is lost.
+
+>>> with Store("newsfuse.db") as store:                       # doctest: +SKIP
+...     report = store.ingest(["feeds/today/"])
+...     print(report.line())
+...     for row in store.stories(min_sources=2):
+...         print(row.id, row.headline, row.sources)
+...     print(to_markdown(store.brief(row.id)))
+
+SQLite in WAL mode (readers never block the writer, nor see half a batch),
+with a versioned schema (:mod:`.schema`). Ingest runs the stream model
+(copies, then stories) over each batch of new articles and writes, in one
+transaction: the articles (with their raw input), copy links, story
+memberships and their history, the stories, and the model's state. A crash
+or a kill in the middle of a batch leaves the store as it was before that
+batch; the next ingest reloads the model as it was committed and goes on.
+The same article ingested twice is stored once (articles are keyed by their
+content id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from ..clean import clean_batch
+from ..cluster import ClusterParams, StoryClusterer
+from ..dedup import CopyDetector, CopyParams
+from ..model import Article, Problem
+from ..pipeline import Story, time_order
+from ..read import ReadOptions, iter_read
+from .schema import migrate
+
+__all__ = ["DEFAULT_DB", "Hit", "IngestReport", "Store", "StoryRow", "default_path"]
+
+DEFAULT_DB = "newsfuse.db"
+BATCH_SIZE = 500  # articles per transaction: a crash loses at most this much work, never stored data
+
+
+def default_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """``path``, else ``$NEWSFUSE_DB``, else ``./newsfuse.db``."""
+    return Path(path or os.environ.get("NEWSFUSE_DB") or DEFAULT_DB)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did. ``skipped`` are bad input items, each with its reason."""
+
+    read: int = 0
+    new: int = 0
+    already_stored: int = 0
+    copies: int = 0
+    stories_created: int = 0
+    stories_grown: int = 0
+    stories_merged: int = 0
+    batches: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+
+    def line(self) -> str:
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        return (f"{self.read} read, {self.new} new, {self.already_stored} already stored, {self.copies} copies"
+                f"{skipped}; stories: {self.stories_created} created, {self.stories_grown} grown, "
+                f"{self.stories_merged} merged")
+
+
+@dataclass(slots=True)
+class StoryRow:
+    id: str
+    headline: str | None
+    articles: int
+    sources: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+@dataclass(slots=True)
+class Hit:
+    article_id: str
+    story_id: str | None
+    title: str | None
+    snippet: str
+    score: float  # BM25: lower is better
+
+
+class Store:
+    """An embedded store of articles and stories (SQLite).
+
+    Parameters
+    ----------
+    path : path-like, optional
+        The database file (default: ``$NEWSFUSE_DB`` or ``./newsfuse.db``); created when missing.
+    readonly : bool, default=False
+        Open for reading only (no migration, no writes): for concurrent readers.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False,
+                 cluster_params: ClusterParams | None = None, copy_params: CopyParams | None = None) -> None:
+        self.path = default_path(path)
+        self.readonly = readonly
+        if readonly:
+            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                        timeout=30, check_same_thread=False)
+        else:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: a committed batch survives a process crash
+            migrate(self.conn)
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.cluster_params = cluster_params or ClusterParams()
+        self.copy_params = copy_params or CopyParams()
+        self._model: tuple[CopyDetector, StoryClusterer] | None = None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- ingest -------------------------------------------------------------------------
+
+    def ingest(self, sources: Iterable[str] | str, *, options: ReadOptions | None = None,
+               batch_size: int = BATCH_SIZE, on_problem: Callable[[Problem], None] | None = None,
+               on_article: Callable[[Article], None] | None = None) -> IngestReport:
+        """Read ``sources`` (paths, globs, URLs, feeds) and add what is new, batch by batch."""
+        report = IngestReport()
+        inputs = [sources] if isinstance(sources, str) else list(sources)
+
+        def problem(p: Problem) -> None:
+            if p.skipped:
+                report.skipped.append(p)
+            if on_problem:
+                on_problem(p)
+
+        batch: list[Article] = []
+        for article in iter_read(inputs, options=options or ReadOptions(), on_problem=problem):
+            if on_article:
+                on_article(article)
+            batch.append(article)
+            if len(batch) >= batch_size:
+                self.add(clean_batch(batch), inputs=inputs, report=report)
+                batch = []
+        if batch:
+            self.add(clean_batch(batch), inputs=inputs, report=report)
+        return report
+
+    def add(self, articles: Sequence[Article], *, inputs: Sequence[str] = (),
+            report: IngestReport | None = None) -> IngestReport:
+        """Add already read and cleaned articles in one transaction."""
+        report = report if report is not None else IngestReport()
+        report.read += len(articles)
+        unique = list({a.id: a for a in articles}.values())
+        stored = self._stored_ids([a.id for a in unique])
+        new = time_order(a for a in unique if a.id not in stored)
+        report.already_stored += len(articles) - len(new)
+        if not new:
+            return report
+        try:
+            self._add(new, list(inputs), report)
+        except BaseException:
+            self._model = None  # it learned what was not committed: reload the committed state
+            raise
+        return report
+
+    def _add(self, new: list[Article], inputs: list[str], report: IngestReport) -> None:
+        detector, model = self._online()
+        originals_of = detector.learn_many(new)
+        model.learn_many([a for a, o in zip(new, originals_of) if o is None])
+        model.flush()
+        labels = model.current_labels()
+        # a copy may be found only when a better original arrives later: ask the detector now
+        copy_of = {a.id: o for a in new if (o := detector.copy_of(a.id)) is not None}
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            batch = c.execute("INSERT INTO batches(started, inputs) VALUES (?, ?)",
+                              (_now(), json.dumps(inputs))).lastrowid
+            c.executemany("INSERT INTO articles(id, batch, origin, format, url, title, source, published, "
+                          "published_via, language, text, raw, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                          [_article_row(a, batch) for a in new])
+            c.execute("INSERT INTO articles_fts(rowid, title, text) SELECT rowid, coalesce(title, ''), text "
+                      "FROM articles WHERE batch = ?", (batch,))
+            c.executemany("INSERT INTO copies(article_id, original_id) VALUES (?, ?)", copy_of.items())
+            self._recheck_copies(detector, {labels.get(o) for o in copy_of.values()} | {labels.get(a.id) for a in new})
+            touched, merged = self._memberships(new, copy_of, labels, batch)
+            created, grown = self._stories(touched, batch)
+            self._save_model(batch)
+            summary = {"new": len(new), "copies": len(copy_of), "stories_created": created,
+                       "stories_grown": grown, "stories_merged": merged}
+            c.execute("UPDATE batches SET finished = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), batch))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        report.new += len(new)
+        report.copies += len(copy_of)
+        report.stories_created += created
+        report.stories_grown += grown
+        report.stories_merged += merged
+        report.batches += 1
+
+    def _online(self) -> tuple[CopyDetector, StoryClusterer]:
+        """The stream models as the last committed batch left them."""
+        if self._model is None:
+            row = self.conn.execute("SELECT state FROM model_state WHERE name = 'online'").fetchone()
+            self._model = pickle.loads(row[0]) if row else (CopyDetector(self.copy_params),
+                                                            StoryClusterer(self.cluster_params))
+        return self._model
+
+    def _save_model(self, batch: int) -> None:
+        state = pickle.dumps(self._online(), protocol=pickle.HIGHEST_PROTOCOL)
+        self.conn.execute("INSERT INTO model_state(name, batch, state) VALUES ('online', ?, ?) ON CONFLICT(name) "
+                          "DO UPDATE SET batch = excluded.batch, state = excluded.state", (batch, state))
+
+    def _recheck_copies(self, detector: CopyDetector, stories: set[str | None]) -> None:
+        """Stored articles of these stories that turned out copies of a new, better original
+        (or no longer are copies): their copy links follow the detector."""
+        c = self.conn
+        ids = [r[0] for sid in stories if sid for r in
+               c.execute("SELECT article_id FROM memberships WHERE story_id = ?", (sid,))]
+        stored = dict(c.execute("SELECT article_id, original_id FROM copies"))
+        for aid in ids:
+            now = detector.copy_of(aid)
+            if now != stored.get(aid):
+                c.execute("DELETE FROM copies WHERE article_id = ?", (aid,))
+                if now is not None:
+                    c.execute("INSERT INTO copies(article_id, original_id) VALUES (?, ?)", (aid, now))
+
+    def _memberships(self, new: list[Article], copy_of: dict[str, str], labels: dict[str, str],
+                     batch: int) -> tuple[set[str], int]:
+        """Write where each article now belongs (new ones, and old ones a merge or split
+        moved); returns the stories touched and how many stories were merged away."""
+        c = self.conn
+        current = dict(c.execute("SELECT article_id, story_id FROM memberships"))
+        stored_copies = dict(c.execute("SELECT article_id, original_id FROM copies"))
+
+        def story_of(aid: str) -> str:
+            return labels.get(aid) or labels.get(stored_copies.get(aid, ""), "") or labels[copy_of[aid]]
+
+        moves = [(aid, story_of(aid), sid) for aid, sid in current.items() if story_of(aid) != sid]
+        rows = [(a.id, story_of(a.id)) for a in new] + [(aid, sid) for aid, sid, _ in moves]
+        c.executemany("INSERT INTO memberships(article_id, story_id, batch) VALUES (?, ?, ?) ON CONFLICT(article_id) "
+                      "DO UPDATE SET story_id = excluded.story_id, batch = excluded.batch",
+                      [(aid, sid, batch) for aid, sid in rows])
+        c.executemany("INSERT INTO membership_history(article_id, story_id, previous_story_id, batch) "
+                      "VALUES (?, ?, ?, ?)", [(a.id, story_of(a.id), None, batch) for a in new]
+                      + [(aid, sid, old, batch) for aid, sid, old in moves])
+        left = {old for _, _, old in moves}
+        gone = {sid for sid in left
+                if c.execute("SELECT 1 FROM memberships WHERE story_id = ? LIMIT 1", (sid,)).fetchone() is None}
+        c.executemany("DELETE FROM stories WHERE id = ?", [(sid,) for sid in gone])
+        c.executemany("DELETE FROM briefs WHERE story_id = ?", [(sid,) for sid in gone])
+        return {sid for _, sid in rows} | (left - gone), len(gone)
+
+    def _stories(self, touched: set[str], batch: int) -> tuple[int, int]:
+        """Recompute the touched stories' summaries; returns (created, grown)."""
+        created = grown = 0
+        for sid in sorted(touched):
+            members = self.conn.execute(
+                "SELECT a.id, a.title, a.published, c.original_id FROM memberships m JOIN articles a ON a.id = m.article_id "
+                "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ? ORDER BY a.published IS NULL, "
+                "a.published, a.id", (sid,)).fetchall()
+            days = [p for _, _, p, _ in members if p]
+            headline = next((t for _, t, _, o in members if t and o is None), None)
+            version = hashlib.blake2b("\n".join(sorted(m[0] for m in members)).encode(), digest_size=8).hexdigest()
+            row = (len(members), sum(1 for m in members if m[3] is None), min(days, default=None),
+                   max(days, default=None), headline, version, batch, sid)
+            updated = self.conn.execute("UPDATE stories SET articles = ?, sources = ?, first_seen = ?, last_seen = ?, "
+                                        "headline = ?, version = ?, updated_batch = ? WHERE id = ?", row).rowcount
+            if updated:
+                grown += 1
+            else:
+                created += 1
+                self.conn.execute("INSERT INTO stories(articles, sources, first_seen, last_seen, headline, version, "
+                                  "updated_batch, id, created_batch) VALUES (?,?,?,?,?,?,?,?,?)", (*row, batch))
+        return created, grown
+
+    def _stored_ids(self, ids: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            out |= {r[0] for r in self.conn.execute(
+                f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+        return out
+
+    # --- reading ------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {"articles": q("SELECT count(*) FROM articles"), "copies": q("SELECT count(*) FROM copies"),
+                "stories": q("SELECT count(*) FROM stories"), "batches": q("SELECT count(*) FROM batches")}
+
+    def stories(self, *, since: str | None = None, min_sources: int = 1, query: str | None = None,
+                limit: int | None = None) -> list[StoryRow]:
+        """Stories by latest activity: ``since`` a day (ISO), with ``min_sources`` independent
+        sources, whose articles match ``query`` (full-text)."""
+        sql = "SELECT id, headline, articles, sources, first_seen, last_seen FROM stories WHERE sources >= ?"
+        args: list[Any] = [min_sources]
+        if since:
+            sql += " AND last_seen >= ?"
+            args.append(since)
+        if query:
+            sql += (" AND id IN (SELECT m.story_id FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
+                    "JOIN memberships m ON m.article_id = a.id WHERE articles_fts MATCH ?)")
+            args.append(fts_query(query))
+        sql += " ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [StoryRow(*r) for r in self.conn.execute(sql, args)]
+
+    def story(self, story_id: str) -> Story:
+        """A stored story with its articles (originals first, earliest first) and copy links."""
+        rows = self.conn.execute("SELECT a.data, c.original_id FROM memberships m JOIN articles a ON a.id = m.article_id "
+                                 "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ?", (story_id,)).fetchall()
+        if not rows:
+            raise KeyError(story_id)
+        articles = [Article.from_dict(json.loads(d)) for d, _ in rows]
+        copy_of = {a.id: o for a, (_, o) in zip(articles, rows) if o}
+        articles.sort(key=lambda a: (a.id in copy_of, a.published.timestamp() if a.published else float("inf"), a.id))
+        return Story(story_id, articles, copy_of)
+
+    def brief(self, story_id: str):  # type: ignore[no-untyped-def]
+        """The brief of a stored story, made again only when the story changed since the last one."""
+        from ..brief import Brief, brief_story
+
+        row = self.conn.execute("SELECT version FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise KeyError(story_id)
+        cached = self.conn.execute("SELECT brief FROM briefs WHERE story_id = ? AND version = ?",
+                                   (story_id, row[0])).fetchone()
+        if cached:
+            brief = Brief.from_dict(json.loads(cached[0]))
+            brief.texts = {s.id: t for s, t in zip(brief.sources, self._texts([s.article_id for s in brief.sources]))}
+            return brief
+        brief = brief_story(self.story(story_id))
+        if not self.readonly:
+            self.conn.execute("INSERT INTO briefs(story_id, version, brief) VALUES (?, ?, ?) ON CONFLICT(story_id) "
+                              "DO UPDATE SET version = excluded.version, brief = excluded.brief",
+                              (story_id, row[0], json.dumps(brief.to_dict(), ensure_ascii=False)))
+        return brief
+
+    def _texts(self, ids: list[str]) -> list[str]:
+        found = dict(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids))
+        return [found.get(i, "") for i in ids]
+
+    def search(self, query: str, limit: int = 20) -> list[Hit]:
+        """Articles matching ``query`` (every word, any order; "quoted phrases" kept), best
+        first by BM25 (a title match weighs double), with a snippet and the article's story."""
+        sql = ("SELECT a.id, m.story_id, a.title, snippet(articles_fts, 1, '[', ']', '…', 16), "
+               "bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+               "LEFT JOIN memberships m ON m.article_id = a.id WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")
+        return [Hit(*r) for r in self.conn.execute(sql, (fts_query(query), limit))]
+
+    def articles(self) -> Iterator[dict[str, Any]]:
+        """Every article with its story and copy link, in ingest order."""
+        sql = ("SELECT a.id, m.story_id, c.original_id, a.title, a.url, a.source, a.published, a.language, a.origin "
+               "FROM articles a LEFT JOIN memberships m ON m.article_id = a.id "
+               "LEFT JOIN copies c ON c.article_id = a.id ORDER BY a.rowid")
+        keys = ("id", "story_id", "duplicate_of", "title", "url", "source", "published", "language", "origin")
+        for row in self.conn.execute(sql):
+            yield dict(zip(keys, row))
+
+    def story_rows(self) -> Iterator[dict[str, Any]]:
+        for s in self.stories():
+            yield asdict(s)
+
+
+def fts_query(query: str) -> str:
+    """A user's words as an FTS5 query that cannot be a syntax error: each word, or each
+    "quoted phrase", becomes a quoted string (all must match)."""
+    parts: list[str] = []
+    for i, chunk in enumerate(query.split('"')):
+        if i % 2:  # inside quotes: a phrase
+            if chunk.strip():
+                parts.append('"' + chunk.strip().replace('"', "") + '"')
+        else:
+            parts += ['"' + w.replace('"', "") + '"' for w in chunk.split() if w.strip('"')]
+    return " ".join(parts) or '""'
+
+
+def _article_row(a: Article, batch: int) -> tuple[Any, ...]:
+    return (a.id, batch, a.origin, a.format, a.url, a.title, a.source, a.published.isoformat() if a.published else None,
+            a.published_via, a.language, a.text, a.raw, json.dumps(a.to_dict(), ensure_ascii=False))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
