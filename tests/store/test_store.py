@@ -225,3 +225,25 @@ def test_ten_batches_out_of_time_order_cluster_like_the_batch_run(tmp_path: Path
     batch = Pipeline().cluster(read(str(DATA / "ecbplus-dev.jsonl"))).story_of
     f_store, f_batch = bcubed(stored, gold).f1, bcubed(batch, gold).f1
     assert f_store >= f_batch - 0.02, (f_store, f_batch)
+
+
+def test_model_state_is_learned_again_after_a_reopen(tmp_path: Path) -> None:
+    """Between saves of the models' state, a reopened store learns the committed batches
+    again: the stories come out as in one uninterrupted session."""
+    import newsfuse
+
+    parts = [newsfuse.clean_batch(newsfuse.read([str(p)])) for p in (EXAMPLES / "ferry", EXAMPLES / "recall", need(SEEDS))]
+    with Store(tmp_path / "one.db") as one:
+        for p in parts:
+            one.add(p)
+        expected = dict(one.conn.execute("SELECT article_id, story_id FROM memberships"))
+    with Store(tmp_path / "two.db") as two:
+        two.add(parts[0])
+        two.add(parts[1])  # not saved: add() leaves saving to ingest() or save_model()
+        assert two.conn.execute("SELECT count(*) FROM model_state").fetchone()[0] == 0
+    with Store(tmp_path / "two.db") as two:
+        two.add(parts[2])
+        two.save_model()
+        got = dict(two.conn.execute("SELECT article_id, story_id FROM memberships"))
+        assert two.conn.execute("SELECT batch FROM model_state").fetchone()[0] == 3
+    assert got == expected

@@ -71,6 +71,14 @@ class Featurizer:
         self._tokens: dict[str, tuple[int, int, str, bool]] = {}
         self._names: dict[str, int] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without its caches (rebuilt as tokens come): the stream model's state is saved often."""
+        return {"w": self.w}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.w = state["w"]  # type: ignore[assignment]
+        self._tokens, self._names = {}, {}
+
     def _info(self, tok: str) -> tuple[int, int, str, bool]:
         """(kind, feature id, normal form, capitalised) of a token, computed once."""
         got = self._tokens.get(tok)

@@ -43,6 +43,7 @@ __all__ = ["DEFAULT_DB", "Hit", "IngestReport", "Store", "StoryRow", "default_pa
 
 DEFAULT_DB = "newsfuse.db"
 BATCH_SIZE = 500  # articles per transaction: a crash loses at most this much work, never stored data
+SAVE_EVERY = 20_000  # articles learned between saves of the models' state (between, batches are learned again)
 
 
 def default_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -117,6 +118,7 @@ class Store:
         self.cluster_params = cluster_params or ClusterParams()
         self.copy_params = copy_params or CopyParams()
         self._model: tuple[CopyDetector, StoryClusterer] | None = None
+        self._unsaved = 0  # articles learned since the models' state was last saved
 
     def close(self) -> None:
         self.conn.close()
@@ -152,6 +154,7 @@ class Store:
                 batch = []
         if batch:
             self.add(clean_batch(batch), inputs=inputs, report=report)
+        self.save_model()
         return report
 
     def add(self, articles: Sequence[Article], *, inputs: Sequence[str] = (),
@@ -174,9 +177,7 @@ class Store:
 
     def _add(self, new: list[Article], inputs: list[str], report: IngestReport) -> None:
         detector, model = self._online()
-        originals_of = detector.learn_many(new)
-        model.learn_many([a for a, o in zip(new, originals_of) if o is None])
-        model.flush()
+        _learn(detector, model, new)
         labels = model.current_labels()
         # a copy may be found only when a better original arrives later: ask the detector now
         copy_of = {a.id: o for a in new if (o := detector.copy_of(a.id)) is not None}
@@ -194,7 +195,9 @@ class Store:
             self._recheck_copies(detector, {labels.get(o) for o in copy_of.values()} | {labels.get(a.id) for a in new})
             touched, merged = self._memberships(new, copy_of, labels, batch)
             created, grown = self._stories(touched, batch)
-            self._save_model(batch)
+            self._unsaved += len(new)
+            if self._unsaved >= SAVE_EVERY:
+                self._save_model(batch)
             summary = {"new": len(new), "copies": len(copy_of), "stories_created": created,
                        "stories_grown": grown, "stories_merged": merged}
             c.execute("UPDATE batches SET finished = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), batch))
@@ -210,17 +213,42 @@ class Store:
         report.batches += 1
 
     def _online(self) -> tuple[CopyDetector, StoryClusterer]:
-        """The stream models as the last committed batch left them."""
+        """The stream models as the last committed batch left them: the last saved state,
+        then the batches committed after it learned again, in the same groups and order
+        (the models are deterministic, so this is the state they had)."""
         if self._model is None:
-            row = self.conn.execute("SELECT state FROM model_state WHERE name = 'online'").fetchone()
-            self._model = pickle.loads(row[0]) if row else (CopyDetector(self.copy_params),
-                                                            StoryClusterer(self.cluster_params))
+            row = self.conn.execute("SELECT state, batch FROM model_state WHERE name = 'online'").fetchone()
+            detector, model = pickle.loads(row[0]) if row else (CopyDetector(self.copy_params),
+                                                                StoryClusterer(self.cluster_params))
+            since = row[1] if row else 0
+            later = [b for (b,) in self.conn.execute("SELECT id FROM batches WHERE id > ? ORDER BY id", (since,))]
+            for b in later:
+                _learn(detector, model, [_article(d, t) for d, t in self.conn.execute(
+                    "SELECT data, text FROM articles WHERE batch = ? ORDER BY rowid", (b,))])
+            self._unsaved = sum(self.conn.execute("SELECT count(*) FROM articles WHERE batch = ?", (b,)).fetchone()[0]
+                                for b in later)
+            self._model = (detector, model)
         return self._model
+
+    def save_model(self) -> None:
+        """Save the stream models' state now (an ingest does at its end), so that the next
+        open needs to learn nothing again."""
+        if self._model is None or not self._unsaved or self.readonly:
+            return
+        last = self.conn.execute("SELECT max(id) FROM batches").fetchone()[0]
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._save_model(last)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _save_model(self, batch: int) -> None:
         state = pickle.dumps(self._online(), protocol=pickle.HIGHEST_PROTOCOL)
         self.conn.execute("INSERT INTO model_state(name, batch, state) VALUES ('online', ?, ?) ON CONFLICT(name) "
                           "DO UPDATE SET batch = excluded.batch, state = excluded.state", (batch, state))
+        self._unsaved = 0
 
     def _recheck_copies(self, detector: CopyDetector, stories: set[str | None]) -> None:
         """Stored articles of these stories that turned out copies of a new, better original
@@ -320,12 +348,13 @@ class Store:
 
     def story(self, story_id: str) -> Story:
         """A stored story with its articles (originals first, earliest first) and copy links."""
-        rows = self.conn.execute("SELECT a.data, c.original_id FROM memberships m JOIN articles a ON a.id = m.article_id "
-                                 "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ?", (story_id,)).fetchall()
+        rows = self.conn.execute("SELECT a.data, a.text, c.original_id FROM memberships m JOIN articles a ON "
+                                 "a.id = m.article_id LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ?",
+                                 (story_id,)).fetchall()
         if not rows:
             raise KeyError(story_id)
-        articles = [Article.from_dict(json.loads(d)) for d, _ in rows]
-        copy_of = {a.id: o for a, (_, o) in zip(articles, rows) if o}
+        articles = [_article(d, t) for d, t, _ in rows]
+        copy_of = {a.id: o for a, (_, _, o) in zip(articles, rows) if o}
         articles.sort(key=lambda a: (a.id in copy_of, a.published.timestamp() if a.published else float("inf"), a.id))
         return Story(story_id, articles, copy_of)
 
@@ -375,6 +404,13 @@ class Store:
             yield asdict(s)
 
 
+def _learn(detector: CopyDetector, model: StoryClusterer, articles: list[Article]) -> None:
+    """One batch of arrivals, in time order: copies first, then the originals' stories."""
+    originals_of = detector.learn_many(articles)
+    model.learn_many([a for a, o in zip(articles, originals_of) if o is None])
+    model.flush()
+
+
 def fts_query(query: str) -> str:
     """A user's words as an FTS5 query that cannot be a syntax error: each word, or each
     "quoted phrase", becomes a quoted string (all must match)."""
@@ -390,7 +426,22 @@ def fts_query(query: str) -> str:
 
 def _article_row(a: Article, batch: int) -> tuple[Any, ...]:
     return (a.id, batch, a.origin, a.format, a.url, a.title, a.source, a.published.isoformat() if a.published else None,
-            a.published_via, a.language, a.text, a.raw, json.dumps(a.to_dict(), ensure_ascii=False))
+            a.published_via, a.language, a.text, a.raw, json.dumps(_metadata(a), ensure_ascii=False))
+
+
+def _metadata(a: Article) -> dict[str, Any]:
+    """The article as JSON without its text (a column of its own): paragraphs are kept as offsets."""
+    d = a.to_dict()
+    d.pop("text")
+    d["paragraphs"] = None
+    return d
+
+
+def _article(data: str, text: str) -> Article:
+    d = json.loads(data)
+    d["text"] = text
+    d["paragraphs"] = [p for p in text.split("\n\n") if p]
+    return Article.from_dict(d)
 
 
 def _now() -> str:
