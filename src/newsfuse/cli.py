@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, TypeVar
 
@@ -50,17 +50,24 @@ def plural(n: int, one: str, many: str) -> str:
 
 def progress(items: Iterable[T], label: str) -> Iterator[T]:
     """A live count on stderr when it is a terminal; silent otherwise."""
+    with counter(label) as tick:
+        for item in items:
+            yield item
+            tick()
+
+
+@contextmanager
+def counter(label: str) -> Iterator[Callable[[], None]]:
+    """A live count on stderr when it is a terminal (silent otherwise): call the yielded function per item."""
     if not sys.stderr.isatty():
-        yield from items
+        yield lambda: None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description} {task.completed}"), TimeElapsedColumn(),
                   transient=True, console=_stderr_console()) as bar:
         task = bar.add_task(label, total=None)
-        for item in items:
-            yield item
-            bar.advance(task)
+        yield lambda: bar.advance(task)
 
 
 def _stderr_console():  # type: ignore[no-untyped-def]
@@ -258,13 +265,40 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, allow_privat
     """
     reporter = Reporter()
     opts = ReadOptions(max_bytes=max_bytes, allow_private=allow_private, follow_links=follow_links)
-    with open_store(db) as store:
-        counter = iter(progress(iter(int, 1), "ingesting"))
+    with open_store(db) as store, counter("ingesting") as tick:
         report = store.ingest(paths, options=opts, batch_size=batch_size, on_problem=reporter,
-                              on_article=lambda _: next(counter))
-        click.echo(f"newsfuse: {report.line()}", err=True)
+                              on_article=lambda _: tick())
+    click.echo(f"newsfuse: {report.line()}", err=True)
     if not report.read and reporter.skipped:
         sys.exit(1)
+
+
+@main.command()
+@click.argument("feeds", nargs=-1, required=True)
+@db_option
+@click.option("--every", default="10m", show_default=True, help="How often to poll: 90s, 10m, 1h.")
+@click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds (default: never).")
+@click.option("--allow-private", is_flag=True, help="Allow URLs on private and loopback addresses.")
+@click.option("--follow-links", is_flag=True, help="Fetch the page behind each feed entry.")
+def watch(feeds: tuple[str, ...], db: str | None, every: str, rounds: int | None, allow_private: bool,
+          follow_links: bool) -> None:
+    """Poll feeds into the store until stopped (Ctrl-C), with conditional requests
+    (ETag, Last-Modified): an unchanged feed costs one small request."""
+    from .store.watch import parse_every, watch as run_watch
+
+    try:
+        seconds = parse_every(every)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from None
+    reporter = Reporter()
+    opts = ReadOptions(allow_private=allow_private, follow_links=follow_links)
+    with open_store(db) as store:
+        try:
+            run_watch(store, feeds, seconds, options=opts, rounds=rounds, on_problem=reporter,
+                      on_poll=lambda p: click.echo(f"newsfuse: {p.url}: {p.status}"
+                                                   + (f" ({p.report.line()})" if p.report else ""), err=True))
+        except KeyboardInterrupt:
+            click.echo("newsfuse: stopped", err=True)
 
 
 @main.command("stories")

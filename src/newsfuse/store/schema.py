@@ -68,6 +68,16 @@ MIGRATIONS: list[str] = [
     );
     CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
     """,
+    # 2: feeds polled by `newsfuse watch`, with their HTTP validators
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled TEXT,
+        last_status TEXT                   -- "new 12", "not modified", or the error
+    );
+    """,
 ]
 
 
