@@ -190,3 +190,34 @@ def test_days_agree_when_their_intervals_meet() -> None:
     assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 10)))) is True
     assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 1), date(2022, 1, 31)))) is True
     assert agree(item(1, day(date(2022, 1, 10))), item(2, day(date(2022, 1, 11)))) is False
+
+
+def test_publication_stamps_are_not_facts() -> None:
+    from newsfuse.corroborate.facts import _stamp
+
+    assert _stamp("PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM")
+    assert _stamp("Updated: May 24, 2005, 3:23 PM ET")
+    assert not _stamp("The ferry ran aground at 07:40 on Thursday after leaving Port Avel in thick fog.")
+
+
+def test_values_far_apart_are_two_facts_not_a_conflict() -> None:
+    from newsfuse.corroborate.facts import plausible
+
+    assert plausible(_item(1, _q(212), ""), _item(2, _q(214), ""))
+    assert plausible(_item(1, _q(11, "times"), ""), _item(2, _q(7, "times"), ""))
+    assert not plausible(_item(1, _q(612, "people"), ""), _item(2, _q(80, "people"), ""))
+    t = lambda hm: TimeExpression(0, 5, hm, date(2025, 3, 6), time=hm)  # noqa: E731
+    assert plausible(_item(1, t("07:40"), "", "time", "time"), _item(2, t("08:40"), "", "time", "time"))
+    assert not plausible(_item(1, t("07:40"), "", "time", "time"), _item(2, t("22:40"), "", "time", "time"))
+
+
+def test_an_excerpt_of_a_quote_is_the_same_wording() -> None:
+    items = [_quote(1, "That person is dangerous and needs to be found as soon as possible", "Hastings"),
+             _quote(2, "That person needs to be found as soon as possible", "Hastings")]
+    assert len(wordings(items)) == 1
+
+
+def test_a_former_title_is_no_conflict() -> None:
+    s = _sources(2)
+    obama = _person("Barack Obama", {"a1": ["President"], "a2": ["then-Senator"]})
+    assert role_differences([obama], s) == []

@@ -237,9 +237,15 @@ def _disagreements(c: Corroboration, people: set[str]) -> list[Disagreement]:
 def _speakers(m: MergedQuote, people: set[str]) -> dict[str, set[int]]:
     """The people the same words are given to, leaving out whoever relayed them."""
     relayers = {i.quote.channel for i in m.items if i.quote.channel}
+    named = {i.quote.speaker for i in m.items if i.quote.speaker in people}
+
+    def full(who: str) -> str:  # "Sarah" and "Palin" are "Sarah Palin" when she is the one named so
+        longer = [n for n in named if n != who and set(who.split()) < set(n.split())]
+        return longer[0] if len(longer) == 1 else who
+
     out: dict[str, set[int]] = {}
     for i in m.items:
         who = i.quote.speaker
         if who in people and who not in relayers:
-            out.setdefault(who, set()).add(i.source)
+            out.setdefault(full(who), set()).add(i.source)
     return out

@@ -27,6 +27,7 @@ from .sources import Sources
 
 SAME_FACT = 0.45  # mean segment cosine above which two slots speak of the same fact
 LONE_PAIR = 0.6  # the same, when each value has a single source
+MAX_RATIO, MAX_HOURS, MAX_DAYS = 3.0, 3, 14  # how far apart two reports of one value can plausibly be
 MIN_DATE_CONFIDENCE = 0.8  # relative dates resolved from a guessed base are not compared
 
 
@@ -67,6 +68,8 @@ def fact_items(analyses: list[ArticleAnalysis], sources: Sources) -> list[Item]:
                                  ("date", days, lambda _: "day")):
             for x in items:
                 sentence = next(((lo, hi) for lo, hi in spans if lo <= x.start < hi), (x.start, x.end))
+                if kind != "number" and _stamp(a.text[sentence[0]:sentence[1]]):
+                    continue
                 lo, hi = segment(a.text, sentence, x.start, x.end)
                 out.append(Item(kind, n, x.start, x.end, x.text, _PARENTHESES.sub("", a.text[lo:hi]), (lo, hi), key(x), x))
     return out
@@ -120,6 +123,37 @@ def _without_alternates(text: str, times: list[TimeExpression]) -> list[TimeExpr
     return out
 
 
+_STAMP_WORDS = re.compile(r"\b(?:published|updated|posted|modified|last|am|pm|gmt|utc|e[sd]t|p[sd]t|cet|bst)\b", re.I)
+
+
+def _stamp(sentence: str) -> bool:
+    """A publication stamp left in the text ("PUBLISHED: THURSDAY, MAY 2, 2013, 1:32 PM"): the
+    day a page was posted, not a fact of the story; reports of one event differ on it by nature."""
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", sentence) if not _STAMP_WORDS.fullmatch(w)]
+    return len(words) <= 6 or bool(re.match(r"\W*(?:published|updated|posted|last (?:updated|modified))\b", sentence, re.I))
+
+
+def plausible(a: Item, b: Item) -> bool:
+    """Whether two values are close enough to be two reports of one fact. Sources that
+    disagree on a fact are off by a little (212 or 214 passengers, 7:40 or 8:40, 11 or 7
+    shots); values far apart (612 dead and 80, 32 million and 5.8 million) are two facts."""
+    x, y = a.value, b.value
+    if isinstance(x, Quantity) and isinstance(y, Quantity):
+        lo, hi = sorted((abs(x.value), abs(y.value)))
+        return lo > 0 and hi / lo <= MAX_RATIO
+    if isinstance(x, TimeExpression) and isinstance(y, TimeExpression):
+        if a.kind == "time" and x.time and y.time:
+            return abs(_minutes(x.time) - _minutes(y.time)) <= MAX_HOURS * 60
+        if x.value and y.value:
+            return abs((x.value - y.value).days) <= MAX_DAYS
+    return False
+
+
+def _minutes(hhmm: str) -> int:
+    h, _, m = hhmm.partition(":")
+    return int(h) * 60 + int(m or 0)
+
+
 def agree(a: Item, b: Item) -> bool | None:
     """Whether two items' values can both be true; None when they do not compare."""
     if a.kind != b.kind or a.key != b.key:
@@ -168,7 +202,9 @@ def differences(items: list[Item], sources: Sources, threshold: float = SAME_FAC
         # one source against one other is weak evidence that they speak of the same fact
         if mean[x, y] < (threshold if max(len(origins[x]), len(origins[y])) > 1 else LONE_PAIR):
             continue
-        if agree(items[found[x][0]], items[found[y][0]]) is False and (best[y] == x or len(origins[x]) < len(origins[y])):
+        first_x, first_y = items[found[x][0]], items[found[y][0]]
+        if agree(first_x, first_y) is False and plausible(first_x, first_y) and \
+                (best[y] == x or len(origins[x]) < len(origins[y])):
             pairs.add((min(x, y), max(x, y)))
     return _merge(items, found, pairs)
 

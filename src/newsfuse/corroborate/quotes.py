@@ -23,6 +23,8 @@ from ..analyse.model import ArticleAnalysis, Quote
 from .similarity import cosine, embed
 from .sources import Sources
 
+SHORT_QUOTE = 6  # words: a shorter quote is a phrase, compared in its sentence too
+SAME_LONG_QUOTE = 0.72  # two long quotes are one statement (in two translations) above this cosine
 SAME_QUOTE = 0.55  # cosine of the quoted words above which compatible speakers said the same thing
 SAME_REPORT = 0.75  # the same for two reported (indirect) statements, whose wording is the reporter's
 SAME_WORDS = 0.9  # above this the words are the same whoever is named as the speaker
@@ -84,8 +86,12 @@ def merge_quotes(items: list[QuoteItem], sources: Sources, threshold: float = SA
         # reported speech is the reporter's wording: its sentence (already embedded) stands for it
         words = cosine(embed([i.text if i.quote.direct else i.sentence for i in items])).astype(np.float64)
         context = cosine(embed([i.sentence for i in items])).astype(np.float64)
-        # a few quoted words ("grave mistake") are compared in their sentence as well
-        sim = np.maximum(words, (words + context) / 2)
+        # a few quoted words ("grave mistake") are compared in their sentence as well; two long
+        # quotes only by their words, which must be close: one speaker says several things on one topic
+        short = np.array([len(i.text.split()) < SHORT_QUOTE for i in items])
+        both_short = short[:, None] & short[None, :]
+        sim = np.where(both_short, np.maximum(words, (words + context) / 2), words)
+        sim[~(short[:, None] | short[None, :]) & (words < SAME_LONG_QUOTE)] = -1.0
         relayed = _relays(items)
         for a in range(len(items)):
             for b in range(a + 1, len(items)):
@@ -135,13 +141,20 @@ def wordings(items: list[QuoteItem]) -> list[tuple[str, list[QuoteItem]]]:
         n = _norm(it.text)
         for text, group in out:
             m = _norm(text)
-            if n in m or fuzz.ratio(n, m) >= SAME_WORDING:
+            if n in m or fuzz.ratio(n, m) >= SAME_WORDING or _excerpt(n, m):
                 group.append(it)
                 break
         else:
             out.append((_tidy(it.text), [it]))
     out.sort(key=lambda w: (-len({i.source for i in w[1]}), min(i.source for i in w[1])))
     return out
+
+
+def _excerpt(short: str, long: str) -> bool:
+    """Whether one wording is an excerpt of the other: every word of it is in the other
+    ("That person needs to be found" of "That person is dangerous and needs to be found")."""
+    words = short.split()
+    return len(words) >= 3 and set(words) <= set(long.split())
 
 
 def _tidy(text: str) -> str:

@@ -62,6 +62,8 @@ def office(role: str) -> tuple[str, frozenset[str]] | None:
     True
     """
     text = " ".join(role.lower().replace("-", " ").replace(",", " ").split())
+    if _PAST_OR_FUTURE.search(text):  # "then-Senator", "former minister": another time, no conflict
+        return None
     for compound, head in _COMPOUND.items():
         if compound in text:
             return head, _modifiers(text.replace(compound, " ").split(), head)
@@ -78,6 +80,8 @@ def office(role: str) -> tuple[str, frozenset[str]] | None:
     return head, _modifiers(mods, head)
 
 
+_PAST_OR_FUTURE = re.compile(r"\b(?:former|then|ex|late|outgoing|incoming|future|designate|elect|candidate|"
+                             r"previous|onetime|one time|erstwhile)\b")
 _PREPOSITIONS = {"of", "with", "at", "for", "in", "to"}
 
 
