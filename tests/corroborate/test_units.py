@@ -221,3 +221,10 @@ def test_a_former_title_is_no_conflict() -> None:
     s = _sources(2)
     obama = _person("Barack Obama", {"a1": ["President"], "a2": ["then-Senator"]})
     assert role_differences([obama], s) == []
+
+
+def test_a_converted_measure_agrees() -> None:
+    miles = Quantity(0, 8, "30 miles", 48.28, unit="km")
+    km = Quantity(0, 4, "48km", 48.0, unit="km")
+    assert agree(_item(1, miles, "", key="km"), _item(2, km, "", key="km")) is True
+    assert agree(_item(1, _q(212), ""), _item(2, _q(214), "")) is False  # same unit as written: no slack

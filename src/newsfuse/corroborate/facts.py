@@ -27,6 +27,7 @@ from .sources import Sources
 
 SAME_FACT = 0.45  # mean segment cosine above which two slots speak of the same fact
 LONE_PAIR = 0.6  # the same, when each value has a single source
+CONVERSION = 0.03  # relative slack between a measure and its conversion to another unit
 MAX_RATIO, MAX_HOURS, MAX_DAYS = 3.0, 3, 14  # how far apart two reports of one value can plausibly be
 MIN_DATE_CONFIDENCE = 0.8  # relative dates resolved from a guessed base are not compared
 
@@ -159,7 +160,10 @@ def agree(a: Item, b: Item) -> bool | None:
     if a.kind != b.kind or a.key != b.key:
         return None
     if a.kind == "number":
-        return compatible(a.value, b.value)  # type: ignore[arg-type]
+        ok = compatible(a.value, b.value)  # type: ignore[arg-type]
+        if ok is False and _converted(a, b):
+            return True
+        return ok
     x, y = a.value, b.value
     assert isinstance(x, TimeExpression) and isinstance(y, TimeExpression)
     if a.kind == "time":
@@ -167,6 +171,15 @@ def agree(a: Item, b: Item) -> bool | None:
             return None
         return x.time == y.time
     return not (x.last or x.value) < y.value and not (y.last or y.value) < x.value  # type: ignore[operator]
+
+
+def _converted(a: Item, b: Item) -> bool:
+    """Two measures written in different units that agree up to the rounding of a conversion
+    ("30 miles" and "48km")."""
+    x, y = a.value, b.value
+    assert isinstance(x, Quantity) and isinstance(y, Quantity)
+    words = lambda t: re.sub(r"[\d.,\s]+", " ", t.lower()).split()  # noqa: E731
+    return bool(x.unit) and words(a.text) != words(b.text) and abs(x.value - y.value) <= CONVERSION * max(x.value, y.value)
 
 
 def _zone(tz: str) -> str:
