@@ -277,8 +277,8 @@ def _published_of(src: Source) -> str:
     return _published(src)
 
 
-def _plural(k: int, word: str) -> str:
-    return f"{k:,} {word}" + ("" if k == 1 else "s")
+def _plural(k: int, word: str, many: str | None = None) -> str:
+    return f"{k:,} {word if k == 1 else many or word + 's'}"
 
 
 def _static_urls() -> dict[str, str]:
