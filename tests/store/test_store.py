@@ -247,3 +247,28 @@ def test_model_state_is_learned_again_after_a_reopen(tmp_path: Path) -> None:
         got = dict(two.conn.execute("SELECT article_id, story_id FROM memberships"))
         assert two.conn.execute("SELECT batch FROM model_state").fetchone()[0] == 3
     assert got == expected
+
+
+def test_a_grown_story_parses_only_its_new_reports(tmp_path: Path, monkeypatch) -> None:
+    import newsfuse.analyse as analyse
+
+    parsed: list[str] = []
+    real = analyse._read_job
+    monkeypatch.setattr(analyse, "_read_job", lambda job: parsed.append(job[0][:40]) or real(job))
+    rows = [json.loads(line) for line in (EXAMPLES / "recall" / "voltra-recall.jsonl").read_text().splitlines()]
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps(rows[0]) + "\n" + json.dumps(rows[1]) + "\n")
+    third = dict(rows[0], id="third", url="https://third.example/v", source="Third",
+                 text=rows[0]["text"].replace("48,000", "about 48,000"))
+    second.write_text(json.dumps(third) + "\n")
+    with Store(tmp_path / "g.db") as store:
+        store._analyzer().workers = 1  # parse in this process, where the patch applies
+        store.ingest([str(first)])
+        [story] = store.stories()
+        store.brief(story.id)
+        assert len(parsed) == 2
+        store.ingest([str(second)])
+        [grown] = [s for s in store.stories() if s.articles == 3]
+        store.brief(grown.id)
+        assert len(parsed) == 3  # the two stored reports were not parsed again
+        assert store.conn.execute("SELECT count(*) FROM analyses").fetchone()[0] == len(parsed)

@@ -24,6 +24,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from ..model import Article
 from ..text import sentence_spans
@@ -53,9 +54,10 @@ class Analyzer:
     life of the process; 1 parses in this process).
     """
 
-    def __init__(self, cache_size: int = 256, workers: int = 2) -> None:
+    def __init__(self, cache_size: int = 256, workers: int = 2, reads: ReadCache | None = None) -> None:
         self.cache_size = cache_size
         self.workers = workers
+        self.reads = reads
         self._stories: OrderedDict[tuple[str, ...], StoryAnalysis] = OrderedDict()
 
     def story(self, articles: Sequence[Article]) -> StoryAnalysis:
@@ -65,7 +67,7 @@ class Analyzer:
         if got is not None:
             self._stories.move_to_end(key)
             return got
-        result = _analyse_story(list(articles), self.workers)
+        result = _analyse_story(list(articles), self.workers, self.reads)
         self._stories[key] = result
         if len(self._stories) > self.cache_size:
             self._stories.popitem(last=False)
@@ -137,7 +139,9 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
     """A pool of forked workers kept for the life of the process, each holding the
     spaCy model loaded once (by the parent, before forking). None where fork is unavailable."""
     global _POOL
-    if _POOL is None and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers <= 1:
+        return None
+    if _POOL is None and "fork" in multiprocessing.get_all_start_methods():
         from .nlp import nlp
 
         nlp()  # loaded before the fork: every worker starts warm
@@ -147,13 +151,30 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
     return _POOL
 
 
-def _analyse_story(articles: list[Article], workers: int) -> StoryAnalysis:
+class ReadCache(Protocol):
+    """Where the per-article part of an analysis (the parse and what the extractors found,
+    a pure function of the text) can be kept across processes, such as the story store:
+    a story that grows by one report then parses one report."""
+
+    def get_many(self, keys: list[str]) -> dict[str, _Read]: ...
+
+    def put_many(self, items: dict[str, _Read]) -> None: ...
+
+
+def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | None = None) -> StoryAnalysis:
     from .entities import resolve_entities
     from .temporal import build_timeline, estimate_base_dates, resolve
 
-    jobs = [(a.text, a.language) for a in articles]
-    pool = _pool(workers) if len(articles) > 1 else None
-    reads = list(pool.map(_read_job, jobs)) if pool is not None else [_read_job(j) for j in jobs]
+    keys = [_key(a) for a in articles]
+    known = cache.get_many(keys) if cache is not None else {}
+    todo = [i for i, k in enumerate(keys) if k not in known]
+    jobs = [(articles[i].text, articles[i].language) for i in todo]
+    pool = _pool(workers) if len(jobs) > 1 else None
+    fresh = list(pool.map(_read_job, jobs)) if pool is not None else [_read_job(j) for j in jobs]
+    if cache is not None and fresh:
+        cache.put_many({keys[i]: r for i, r in zip(todo, fresh)})
+    known.update({keys[i]: r for i, r in zip(todo, fresh)})
+    reads = [known[k] for k in keys]
     # date expressions are found once: they date the articles, then are resolved against those dates
     bases = estimate_base_dates(articles, expressions={a.id: r.expressions for a, r in zip(articles, reads)})
     out: list[ArticleAnalysis] = []

@@ -119,6 +119,7 @@ class Store:
         self.copy_params = copy_params or CopyParams()
         self._model: tuple[CopyDetector, StoryClusterer] | None = None
         self._unsaved = 0  # articles learned since the models' state was last saved
+        self._analysis = None
 
     def close(self) -> None:
         self.conn.close()
@@ -371,12 +372,20 @@ class Store:
             brief = Brief.from_dict(json.loads(cached[0]))
             brief.texts = {s.id: t for s, t in zip(brief.sources, self._texts([s.article_id for s in brief.sources]))}
             return brief
-        brief = brief_story(self.story(story_id))
+        brief = brief_story(self.story(story_id), self._analyzer())
         if not self.readonly:
             self.conn.execute("INSERT INTO briefs(story_id, version, brief) VALUES (?, ?, ?) ON CONFLICT(story_id) "
                               "DO UPDATE SET version = excluded.version, brief = excluded.brief",
                               (story_id, row[0], json.dumps(brief.to_dict(), ensure_ascii=False)))
         return brief
+
+    def _analyzer(self):  # type: ignore[no-untyped-def]
+        """An analyzer whose per-article work is kept in the store: a grown story parses only its new reports."""
+        if self._analysis is None:
+            from ..analyse import Analyzer
+
+            self._analysis = Analyzer(reads=_StoredReads(self))
+        return self._analysis
 
     def _texts(self, ids: list[str]) -> list[str]:
         found = dict(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids))
@@ -402,6 +411,31 @@ class Store:
     def story_rows(self) -> Iterator[dict[str, Any]]:
         for s in self.stories():
             yield asdict(s)
+
+
+class _StoredReads:
+    """The analysis's per-article cache (:class:`newsfuse.analyse.ReadCache`) in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        marks = ",".join("?" * len(keys))
+        rows = self.store.conn.execute(f"SELECT key, data FROM analyses WHERE key IN ({marks})", keys)
+        return {k: pickle.loads(d) for k, d in rows}
+
+    def put_many(self, items: dict[str, Any]) -> None:
+        if self.store.readonly:
+            return
+        c = self.store.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.executemany("INSERT OR REPLACE INTO analyses(key, data) VALUES (?, ?)",
+                          [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
 
 def _learn(detector: CopyDetector, model: StoryClusterer, articles: list[Article]) -> None:

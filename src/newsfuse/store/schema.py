@@ -78,6 +78,13 @@ MIGRATIONS: list[str] = [
         last_status TEXT                   -- "new 12", "not modified", or the error
     );
     """,
+    # 3: the per-article part of the analysis (parse and extractions), kept across processes
+    """
+    CREATE TABLE analyses (
+        key TEXT PRIMARY KEY,              -- article id and a hash of its text
+        data BLOB NOT NULL                 -- pickled: what the extractors found in the article
+    );
+    """,
 ]
 
 
