@@ -42,13 +42,7 @@ class Variant:
     spans: list[Span] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class Statement:
-    """A summary sentence: a source's sentence, with every source that states the same."""
-
-    text: str
-    sources: list[int]
-    spans: list[Span] = field(default_factory=list)
+Statement = Variant  # a summary sentence: a source's sentence, with every source that states the same
 
 
 @dataclass(slots=True)
