@@ -472,5 +472,9 @@ def render_text(a: Article, n: int, explain: bool) -> str:
     return text + "\n"
 
 
+from .web.cli import serve  # noqa: E402  (imports only click: the web stack loads when serve runs)
+
+main.add_command(serve)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
