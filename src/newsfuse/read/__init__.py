@@ -5,6 +5,11 @@
 >>> for a in newsfuse.iter_read(["a.jsonl", "https://example.org/feed.xml"],
 ...                             on_problem=print): ...  # doctest: +SKIP
 
+Large inputs can be read in parts by separate processes, with the same
+results as reading them whole: :func:`split_jsonl` and :func:`iter_read_range`
+for JSONL files, :func:`parquet_row_groups` and :func:`iter_read_parquet` for
+Parquet files.
+
 Every input item that cannot be read becomes a :class:`~newsfuse.model.Problem`
 handed to ``on_problem`` (logged as a warning by default) and the run goes on.
 """
@@ -32,16 +37,21 @@ from .formats import (
     Item,
     format_from_name,
     looks_binary,
+    parquet_row_groups,
     parse_feed,
     parse_json,
     parse_jsonl,
+    parse_parquet,
     parse_text,
     parse_warc,
     read_capped,
     sniff,
 )
 
-__all__ = ["ReadOptions", "iter_documents", "iter_read", "read", "expand"]
+__all__ = [
+    "ReadError", "ReadOptions", "expand", "iter_documents", "iter_read", "iter_read_parquet",
+    "iter_read_range", "parquet_row_groups", "read", "split_jsonl",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +59,7 @@ Source = str | os.PathLike[str]
 ProblemHandler = Callable[[Problem], None]
 
 # What a directory walk picks up; a file named on the command line is read whatever its name.
-WALK_FORMATS = {"txt", "html", "json", "jsonl", "warc", "feed", "xml"}
+WALK_FORMATS = {"txt", "html", "json", "jsonl", "warc", "feed", "xml", "parquet"}
 _GLOB_CHARS = set("*?[")
 
 
@@ -105,14 +115,25 @@ def iter_read(
     ``-`` for standard input, or http(s) URLs of pages or feeds.
     """
     handle = on_problem or _log_problem
-    for doc in iter_documents(sources, options=options, on_problem=handle):
+    yield from _articles(iter_documents(sources, options=options, on_problem=handle), handle)
+
+
+def _articles(items: Iterable[Item], handle: ProblemHandler) -> Iterator[Article]:
+    """The cleaned article of each document; problems (and documents that fail) go to ``handle``."""
+    for item in items:
+        if isinstance(item, Problem):
+            handle(item)
+            continue
         try:
-            yield to_article(doc)
+            article = to_article(item)
         except ReadError as e:
-            handle(Problem(doc.origin, str(e)))
+            handle(Problem(item.origin, str(e)))
+            continue
         except Exception as e:  # a bug or a library failure on odd input: report, go on
-            log.debug("failed on %s", doc.origin, exc_info=True)
-            handle(Problem(doc.origin, f"internal error: {type(e).__name__}: {e}"))
+            log.debug("failed on %s", item.origin, exc_info=True)
+            handle(Problem(item.origin, f"internal error: {type(e).__name__}: {e}"))
+            continue
+        yield article
 
 
 def iter_documents(
@@ -186,8 +207,11 @@ def _items(spec: str, opts: ReadOptions) -> Iterator[Item]:
         if size == 0:
             yield Problem(spec, "empty")
             return
+        fmt = format_from_name(spec)
+        if fmt == "parquet":
+            yield from _parquet_items(spec, opts, None)
+            return
         with open(spec, "rb") as raw:
-            fmt = format_from_name(spec)
             if spec.lower().endswith(".gz") and fmt != "warc":
                 stream: IO[bytes] = gzip.open(raw)  # type: ignore[assignment]
                 size = None  # type: ignore[assignment]
@@ -199,18 +223,11 @@ def _items(spec: str, opts: ReadOptions) -> Iterator[Item]:
 def _stream_items(name: str, stream: IO[bytes], fmt: str | None, size: int | None, opts: ReadOptions) -> Iterator[Item]:
     buffered = stream if hasattr(stream, "peek") else io.BufferedReader(stream)  # type: ignore[arg-type]
     head = buffered.peek(8192)[:8192]  # type: ignore[attr-defined]
-    if not head.strip():
-        yield Problem(name, "empty")
+    resolved = _content_format(name, head, fmt)
+    if isinstance(resolved, Problem):
+        yield resolved
         return
-    binary = looks_binary(head)
-    if binary:
-        yield Problem(name, f"not text: {binary}")
-        return
-    if fmt in (None, "xml"):
-        fmt = sniff(head)
-        if fmt == "binary":
-            yield Problem(name, "not text: corrupt compressed data")
-            return
+    fmt = resolved
     fo = opts.formats
     if fmt == "warc":
         yield from parse_warc(name, buffered, fo)
@@ -222,6 +239,20 @@ def _stream_items(name: str, stream: IO[bytes], fmt: str | None, size: int | Non
         yield from parse_feed(name, read_capped(buffered, opts.max_bytes, size), fo)
     else:
         yield from parse_text(name, read_capped(buffered, opts.max_bytes, size), fo, fmt)
+
+
+def _content_format(name: str, head: bytes, fmt: str | None) -> str | Problem:
+    """The format to read content as, from its first bytes and the format its name gives."""
+    if not head.strip():
+        return Problem(name, "empty")
+    binary = looks_binary(head)
+    if binary:
+        return Problem(name, f"not text: {binary}")
+    if fmt in (None, "xml"):
+        fmt = sniff(head)
+        if fmt == "binary":
+            return Problem(name, "not text: corrupt compressed data")
+    return fmt or "txt"
 
 
 def _url_items(url: str, opts: ReadOptions) -> Iterator[Item]:
@@ -271,3 +302,163 @@ def _follow(entry: Document, opts: ReadOptions, handle: ProblemHandler) -> Docum
     page.published, page.published_via = entry.published, entry.published_via
     page.extra = {**entry.extra, "feed_summary_only": False}
     return page
+
+
+# --- reading a file in parts (for engines that spread one file over processes) ---------
+
+_SPLIT_CHUNK = 4 << 20  # bytes scanned at a time when looking for line starts
+
+
+def split_jsonl(path: Source, target_bytes: int) -> list[tuple[int, int, int]]:
+    """Cut a JSONL file into parts of about ``target_bytes`` at line starts.
+
+    Each part is ``(start, end, first_line)``: the byte range ``[start, end)``
+    and the 1-based number of its first line, ready for :func:`iter_read_range`.
+    The parts cover the file exactly and none is empty. A file that is not read
+    as plain JSONL (compressed, another format, empty or binary) is one part
+    ``(0, size, 1)``, which :func:`iter_read_range` reads exactly as
+    :func:`iter_read` does; an empty file is the one part ``(0, 0, 1)``.
+    """
+    if target_bytes < 1:
+        raise ValueError(f"target_bytes must be at least 1, not {target_bytes}")
+    spec = os.fspath(path)
+    size = os.path.getsize(spec)
+    if not _splittable(spec):
+        return [(0, size, 1)]
+    parts: list[tuple[int, int, int]] = []
+    start, first_line = 0, 1
+    lines = 0  # newlines before offset + counted
+    want = target_bytes  # the next cut is the first line start at or after this offset
+    with open(spec, "rb", buffering=0) as f:
+        offset = 0
+        while True:
+            data = f.read(_SPLIT_CHUNK)
+            if not data:
+                break
+            counted = 0
+            while want < size:
+                i = data.find(b"\n", max(want - 1 - offset, counted))
+                if i < 0:
+                    break
+                cut = offset + i + 1
+                if cut >= size:
+                    break
+                lines += data.count(b"\n", counted, i + 1)
+                counted = i + 1
+                parts.append((start, cut, first_line))
+                start, first_line = cut, lines + 1
+                want = cut + target_bytes
+            lines += data.count(b"\n", counted)
+            offset += len(data)
+            if want >= size:
+                break
+    parts.append((start, size, first_line))
+    return parts
+
+
+def iter_read_range(
+    path: Source,
+    start: int,
+    end: int,
+    first_line: int,
+    *,
+    options: ReadOptions | None = None,
+    on_problem: ProblemHandler | None = None,
+) -> Iterator[Article]:
+    """The articles of the JSONL lines in bytes ``[start, end)`` of ``path``.
+
+    ``start`` must be a line start and ``first_line`` the number of that line,
+    as :func:`split_jsonl` gives them. Origins (``path:line``) and problems are
+    exactly those :func:`iter_read` gives for the same lines, so reading every
+    part of a split gives what reading the file whole gives. A range that is the
+    whole file is read by :func:`iter_read` itself (so any file can be passed
+    whole); a part of a file that is not plain JSONL raises ValueError.
+    """
+    spec = os.fspath(path)
+    opts = options or ReadOptions()
+    handle = on_problem or _log_problem
+    if start == 0 and (not os.path.isfile(spec) or end >= os.path.getsize(spec)):
+        yield from iter_read(spec, options=opts, on_problem=handle)
+        return
+    if not _splittable(spec):
+        raise ValueError(f"{spec} is not a plain JSONL file: read it whole, not from byte {start} to {end}")
+    if not 0 <= start <= end or first_line < 1:
+        raise ValueError(f"bad range of {spec}: bytes {start} to {end} from line {first_line}")
+    yield from _articles(_guarded(spec, _range_items(spec, start, end, first_line, opts)), handle)
+
+
+def _range_items(spec: str, start: int, end: int, first_line: int, opts: ReadOptions) -> Iterator[Item]:
+    with open(spec, "rb") as f:
+        f.seek(start)
+        yield from parse_jsonl(spec, _Slice(f, end - start), opts.formats, first_line=first_line)  # type: ignore[arg-type]
+
+
+def _splittable(spec: str) -> bool:
+    """Whether :func:`iter_read` reads the file as plain, uncompressed JSONL lines."""
+    if spec.lower().endswith(".gz") or os.path.getsize(spec) == 0:
+        return False
+    fmt = format_from_name(spec)
+    if fmt == "parquet":
+        return False
+    with open(spec, "rb") as f:  # the head exactly as _items sees it
+        head = f.peek(8192)[:8192]
+    return not head.startswith(b"\x1f\x8b") and _content_format(spec, head, fmt) == "jsonl"
+
+
+class _Slice:
+    """At most ``length`` bytes of a stream, from where it stands."""
+
+    def __init__(self, stream: IO[bytes], length: int) -> None:
+        self._stream, self._left = stream, length
+
+    def _take(self, size: int | None) -> int:
+        return self._left if size is None or size < 0 else min(size, self._left)
+
+    def read(self, size: int | None = -1) -> bytes:
+        n = self._take(size)
+        data = self._stream.read(n) if n > 0 else b""
+        self._left -= len(data)
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        n = self._take(size)
+        line = self._stream.readline(n) if n > 0 else b""
+        self._left -= len(line)
+        return line
+
+
+def _guarded(spec: str, items: Iterable[Item]) -> Iterator[Item]:
+    """``items``, ending in a problem for ``spec`` if reading it fails."""
+    try:
+        yield from items
+    except ReadError as e:
+        yield Problem(spec, str(e))
+    except OSError as e:
+        yield Problem(spec, e.strerror or str(e))
+
+
+def iter_read_parquet(
+    path: Source,
+    row_groups: list[int] | None = None,
+    options: ReadOptions | None = None,
+    on_problem: ProblemHandler | None = None,
+) -> Iterator[Article]:
+    """The articles of the rows of a Parquet file, or of only the row groups
+    ``row_groups`` (numbers from 0; see :func:`parquet_row_groups`).
+
+    Origins keep the file-wide row numbers (``path:row``, from 1), so reading
+    every row group separately gives what :func:`iter_read` gives for the file.
+    """
+    spec = os.fspath(path)
+    opts = options or ReadOptions()
+    handle = on_problem or _log_problem
+    yield from _articles(_guarded(spec, _parquet_items(spec, opts, row_groups)), handle)
+
+
+def _parquet_items(spec: str, opts: ReadOptions, row_groups: list[int] | None) -> Iterator[Item]:
+    if os.path.getsize(spec) == 0:
+        yield Problem(spec, "empty")
+    elif spec.lower().endswith(".gz"):
+        yield Problem(spec, "compressed Parquet files are not read: decompress it first")
+    else:
+        yield from parse_parquet(spec, opts.formats, row_groups)

@@ -13,7 +13,8 @@ import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 from typing import IO, Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ EXTENSIONS = {
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".warc": "warc", ".arc": "warc",
     ".rss": "feed", ".atom": "feed", ".xml": "xml",
+    ".parquet": "parquet", ".pq": "parquet",
 }
 
 
@@ -180,9 +182,13 @@ def _str(value: Any) -> str | None:
     return s or None
 
 
-def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[Item]:
-    """One article per line; a bad line is reported by its number and skipped."""
-    for lineno, line in _lines(stream, opts.max_bytes):
+def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions, first_line: int = 1) -> Iterator[Item]:
+    """One article per line; a bad line is reported by its number and skipped.
+
+    ``first_line`` is the number of the stream's first line, for a stream that
+    is a part of a file starting at a line start (see :func:`newsfuse.read.iter_read_range`).
+    """
+    for lineno, line in _lines(stream, opts.max_bytes, first_line):
         origin = f"{name}:{lineno}"
         if isinstance(line, ReadError):
             yield Problem(origin, str(line))
@@ -202,8 +208,8 @@ def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[I
         yield row_to_document(row, origin, text.rstrip("\n") if opts.keep_raw else None)
 
 
-def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | ReadError]]:
-    lineno = 0
+def _lines(stream: IO[bytes], limit: int, first_line: int = 1) -> Iterator[tuple[int, bytes | ReadError]]:
+    lineno = first_line - 1
     while True:
         line = stream.readline(limit + 1)
         if not line:
@@ -265,6 +271,126 @@ class _Chain(io.RawIOBase):
             return line
         more = self._rest.readline(-1 if size is None or size < 0 else size - len(line))
         return line + more
+
+
+# --- Parquet ----------------------------------------------------------------------
+
+PARQUET_BATCH_ROWS = 256  # rows held at once: a batch of long articles stays a few MB
+_NEEDS_PYARROW = "reading Parquet needs pyarrow: pip install newsfuse[parquet]"
+_PUBLISHED_KEYS = frozenset(_FIELDS["published"])
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ReadError(_NEEDS_PYARROW) from None
+    return pq
+
+
+def _open_parquet(name: str) -> Any:
+    """A ``pyarrow.parquet.ParquetFile``; ReadError if pyarrow is missing or the file is not Parquet."""
+    pq = _pyarrow_parquet()
+    import pyarrow as pa
+
+    try:
+        return pq.ParquetFile(name)
+    except (pa.ArrowException, ValueError, EOFError) as e:
+        raise ReadError(f"not a readable Parquet file: {_first_line(e)}") from None
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(e).strip()
+    return text.splitlines()[0][:160] if text else type(e).__name__
+
+
+def parquet_row_groups(name: str) -> list[int]:
+    """The number of rows in each row group of a Parquet file.
+
+    Raises :class:`ReadError` if pyarrow is missing or the file cannot be read
+    as Parquet (read such a file whole: the problem is then reported).
+    """
+    meta = _open_parquet(name).metadata
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+
+def parse_parquet(name: str, opts: FormatOptions, row_groups: list[int] | None = None) -> Iterator[Item]:
+    """One article per row, with the column names of JSON rows (see :func:`row_to_document`).
+
+    The file is streamed in batches. ``row_groups`` reads only those row
+    groups (all if None); rows keep their file-wide numbers (from 1) in their
+    origins, ``name:row``. A damaged file yields the rows before the damage and
+    one problem saying where it stopped.
+    """
+    try:
+        pf = _open_parquet(name)
+    except ReadError as e:
+        yield Problem(name, str(e))
+        return
+    import pyarrow as pa
+
+    sizes = [pf.metadata.row_group(i).num_rows for i in range(pf.metadata.num_row_groups)]
+    groups = list(range(len(sizes))) if row_groups is None else list(row_groups)
+    for g in groups:
+        if not 0 <= g < len(sizes):
+            raise ValueError(f"{name} has no row group {g} (it has {len(sizes)})")
+    count = 0
+    for g in groups:
+        rowno = sum(sizes[:g])
+        batches = pf.iter_batches(batch_size=PARQUET_BATCH_ROWS, row_groups=[g], use_threads=False)
+        while True:
+            try:
+                rows = next(batches).to_pylist()
+            except StopIteration:
+                break
+            except (pa.ArrowException, OSError, ValueError, EOFError) as e:
+                yield Problem(name, f"truncated or corrupt Parquet after {count} row(s): {_first_line(e)}")
+                return
+            for row in rows:
+                rowno += 1
+                count += 1
+                yield _parquet_row(row, f"{name}:{rowno}", opts)
+
+
+def _parquet_row(row: dict[str, Any], origin: str, opts: FormatOptions) -> Item:
+    raw = json.dumps(row, default=str, ensure_ascii=False) if opts.keep_raw else None
+    size = len(raw) if raw is not None else sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
+    if size > opts.max_bytes:
+        return Problem(origin, f"row too large: more than {_mb(opts.max_bytes)} (see --max-bytes)")
+    # Values JSON has no type for become what a JSON row would hold (an ISO
+    # string for a date), so an article's extra fields stay JSON-ready; a
+    # timestamp in a publication-date column is taken as it is.
+    plain = {
+        k: _py_datetime(v) if k in _PUBLISHED_KEYS and isinstance(v, datetime) else _plain(v)
+        for k, v in row.items()
+    }
+    return row_to_document(plain, origin, raw)
+
+
+def _py_datetime(value: datetime) -> datetime:
+    if type(value) is not datetime and hasattr(value, "to_pydatetime"):  # pandas.Timestamp (nanosecond columns)
+        return value.to_pydatetime(warn=False)
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return _py_datetime(value).isoformat()
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return str(value)
 
 
 # --- WARC -----------------------------------------------------------------------
