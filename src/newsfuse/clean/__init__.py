@@ -13,6 +13,7 @@ __all__ = [
     "RepeatedLines",
     "clean_batch",
     "clean_text",
+    "drop_repeated",
     "match_rule",
     "normalize_block",
     "split_blocks",
@@ -30,6 +31,11 @@ def clean_batch(articles: Iterable[Article], learner: RepeatedLines | None = Non
     articles = list(articles)
     learner = learner or RepeatedLines()
     learner.fit((a.paragraphs, a.source) for a in articles)
+    return drop_repeated(articles, learner)
+
+
+def drop_repeated(articles: list[Article], learner: RepeatedLines) -> list[Article]:
+    """Drop the lines ``learner`` takes for boilerplate from each article (in place)."""
     for a in articles:
         learner.for_outlet(a.source)
         kept = [p for p in a.paragraphs if not learner.test(p)]

@@ -236,23 +236,52 @@ class RepeatedLines:
         self._outlet: str | None = None
 
     def learn_one(self, blocks: Iterable[str], outlet: str | None = None) -> RepeatedLines:
-        blocks = [b for b in blocks if b]
-        if not blocks:
+        seen_lines = self.observe(blocks, self.max_len)
+        if seen_lines is None:
             return self
-        content = _key(max(blocks, key=len))[:200]
+        content, keys = seen_lines
         self._docs += 1
         self._docs_by_outlet[outlet] += 1
-        cap = 10 * self.min_docs_batch  # bounded memory per line
-        for block in set(blocks):
-            if len(block) > self.max_len:
-                continue
-            k = _key(block)
-            if not k:
-                continue
+        cap = self.CAP  # bounded memory per line
+        for k in keys:
             for table in (self._by_outlet[outlet], self._all):
                 seen = table.setdefault(k, set())
                 if len(seen) < cap:
                     seen.add(content)
+        return self
+
+    CAP = 50  # contents remembered per line: enough for every test below
+
+    @staticmethod
+    def observe(blocks: Iterable[str], max_len: int = 200) -> tuple[str, list[str]] | None:
+        """What one article tells about repeated lines: its content key and the keys
+        of its short lines (None: an empty article). Exposed so that a distributed
+        run can count lines across partitions (:meth:`from_counts`)."""
+        blocks = [b for b in blocks if b]
+        if not blocks:
+            return None
+        content = _key(max(blocks, key=len))[:200]
+        keys = {k for b in set(blocks) if len(b) <= max_len and (k := _key(b))}
+        return content, sorted(keys)
+
+    @classmethod
+    def from_counts(
+        cls,
+        lines: dict[str, int],
+        outlet_lines: dict[tuple[str | None, str], int],
+        docs: int,
+        docs_by_outlet: dict[str | None, int],
+        **settings: int,
+    ) -> RepeatedLines:
+        """A learner from counts made elsewhere: for each line, in how many articles
+        of different content it was seen (in all and per outlet; capped at
+        ``CAP``). Lines seen fewer than ``min_docs`` times may be left out."""
+        self = cls(**settings)
+        self._all = {k: min(n, cls.CAP) for k, n in lines.items()}  # type: ignore[misc]
+        for (outlet, k), n in outlet_lines.items():
+            self._by_outlet[outlet][k] = min(n, cls.CAP)  # type: ignore[assignment]
+        self._docs = docs
+        self._docs_by_outlet.update(docs_by_outlet)
         return self
 
     def fit(self, docs: Iterable[tuple[Iterable[str], str | None]]) -> RepeatedLines:
@@ -270,8 +299,8 @@ class RepeatedLines:
             return False
         k = _key(block)
         sentence = len(block.split()) >= 8 and bool(_SENTENCE_END.search(block[-3:] + " "))
-        outlet_docs = len(self._by_outlet.get(self._outlet, {}).get(k, ()))
-        batch_docs = len(self._all.get(k, ()))
+        outlet_docs = _size(self._by_outlet.get(self._outlet, {}).get(k, 0))
+        batch_docs = _size(self._all.get(k, 0))
         if sentence:
             # Boilerplate sentences sit in most of an outlet's articles; a
             # background sentence in a few of them.
@@ -280,3 +309,8 @@ class RepeatedLines:
                 batch_docs >= 2 * self.min_docs_batch and batch_docs >= 0.2 * self._docs
             )
         return (outlet_docs >= self.min_docs and self._outlet is not None) or batch_docs >= self.min_docs_batch
+
+
+def _size(seen: set[str] | int) -> int:
+    """Articles of different content a line was seen in (a set while learning, a count from :meth:`RepeatedLines.from_counts`)."""
+    return seen if isinstance(seen, int) else len(seen)

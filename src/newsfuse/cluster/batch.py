@@ -33,13 +33,14 @@ def reach_days(threshold: float, window: float, scale: float) -> float:
 
 
 def _products(
-    rare: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, threshold: float, top: int
+    rare: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray, threshold: float, top: int, rank: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs (i in rows, j in cols, i < j) of the rare-feature product reaching half
-    the threshold, at most the ``top`` best for each i (bounded memory in large stories)."""
+    """Pairs (i in rows, j in cols, i before j) of the rare-feature product reaching half
+    the threshold, at most the ``top`` best for each i (bounded memory in large stories).
+    "Before" is by index, or by ``rank`` when given (a part of a larger set)."""
     p = (rare[rows] @ rare[cols].T).tocoo()
     i, j, v = rows[p.row], cols[p.col], p.data
-    keep = (j > i) & (v >= threshold * 0.5)
+    keep = ((j > i) if rank is None else (rank[j] > rank[i])) & (v >= threshold * 0.5)
     i, j, v = i[keep], j[keep], v[keep]
     if len(i) == 0:
         return i, j, v

@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from dataclasses import dataclass
 
@@ -267,12 +267,19 @@ def weigh_one(counts: Counts, dfs: DocumentFrequencies) -> Counts:
     return {f: x / norm for f, x in out.items()} if norm else out
 
 
-def weigh_batch(counts: list[Counts] | CountRows) -> sp.csr_matrix:
-    """Unit-length TF-IDF rows for a batch, with document frequencies from the batch itself.
+def inverse_df(n: int, df: np.ndarray) -> np.ndarray:
+    """Smoothed inverse document frequency of features in ``df`` of ``n`` documents."""
+    return np.log((1 + n) / (1 + df)) + 1.0
 
-    Columns are renumbered to the features the batch uses (hashed ids span
-    2^31, far too wide for sparse products); rows are comparable only within
-    the matrix.
+
+def weigh_batch(counts: list[Counts] | CountRows, idf: Callable[[np.ndarray], np.ndarray] | None = None) -> sp.csr_matrix:
+    """Unit-length TF-IDF rows for a batch, with document frequencies from the
+    batch itself, or ``idf`` of the (sorted) feature ids when given (a part of
+    a larger batch, weighed as in the whole).
+
+    Columns are renumbered to the features the batch uses, in the order of
+    their ids (hashed ids span 2^31, far too wide for sparse products); rows
+    are comparable only within the matrix.
     """
     rows = counts if isinstance(counts, CountRows) else CountRows.from_dicts(counts)
     n = len(rows)
@@ -282,10 +289,9 @@ def weigh_batch(counts: list[Counts] | CountRows) -> sp.csr_matrix:
     if indptr[-1] == 0:
         return sp.csr_matrix((n, 0))
     vocab, cols = np.unique(rows.ids, return_inverse=True)
-    df = np.bincount(cols, minlength=len(vocab))
-    idf = np.log((1 + n) / (1 + df)) + 1.0
+    weights = idf(vocab) if idf is not None else inverse_df(n, np.bincount(cols, minlength=len(vocab)))
     tf = rows.values
-    data = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * idf[cols]
+    data = np.where(tf >= 1, 1.0 + np.log(np.maximum(tf, 1.0)), tf) * weights[cols]
     starts = np.minimum(indptr[:-1], len(data) - 1)
     sq = np.add.reduceat(data * data, starts)
     sq[lengths == 0] = 0.0

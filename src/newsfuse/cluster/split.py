@@ -135,11 +135,14 @@ def _row(counts: CountRows, bounds: np.ndarray, i: int) -> dict[int, float]:
 
 
 def _split_job(idx: np.ndarray) -> list[np.ndarray]:
-    """The parts of one story (local indices), splitting recursively; the part
-    holding the story's first report comes first."""
     assert _SHARED is not None
     counts, bounds, max_ncut, min_side = _SHARED
-    rows = [_row(counts, bounds, int(i)) for i in idx]
+    return split_parts([_row(counts, bounds, int(i)) for i in idx], max_ncut, min_side)
+
+
+def split_parts(rows: list[dict[int, float]], max_ncut: float, min_side: int) -> list[np.ndarray]:
+    """The parts of one story (indices into ``rows``, its lead features in id order),
+    splitting recursively; the part holding the story's first report comes first."""
     parts: list[np.ndarray] = []
     queue = [np.arange(len(rows))]
     while queue:

@@ -127,9 +127,14 @@ class _Facts:
     length: int
 
 
-def _facts(article: Article) -> _Facts:
+def trusted_time(article: Article) -> float:
+    """The article's publication time in seconds when its date is trustworthy, else inf."""
     trusted = article.published is not None and article.published_via in _TRUSTED_DATES
-    return _Facts(article.id, article.published.timestamp() if trusted else math.inf, len(article.text))  # type: ignore[union-attr]
+    return article.published.timestamp() if trusted else math.inf  # type: ignore[union-attr]
+
+
+def _facts(article: Article) -> _Facts:
+    return _Facts(article.id, trusted_time(article), len(article.text))
 
 
 def choose_original(group: Iterable[_Facts]) -> str:

@@ -1,0 +1,301 @@
+"""The batch pipeline as a plan of partitioned stages, run by any :class:`~.engine.Executor`.
+
+read -> clean -> copies -> features -> slices -> stitch -> split -> write.
+Between stages, rows move only by shuffles on a key (:func:`.engine.shuffle`);
+the client gathers counts, samples, splitters and digests, and broadcasts
+three tables built from them: the repeated lines that cleaning drops, the
+document frequencies of features seen twice or more, and the features too
+common to propose story pairs. Every stage is timed (each waits for the one
+before it, so the split of time is real, at the cost of a little overlap).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..cluster import ClusterParams
+from ..cluster.batch import reach_days
+from ..dedup import CopyParams
+from ..model import Problem
+from ..read import ReadOptions
+from . import articles as A
+from . import copies as C
+from . import stories as S
+from .components import canonical, components
+from .engine import Executor, concat, each, pairwise, shuffle
+from .order import Ranked, rank
+
+LINE_MIN = 3  # a line seen in fewer articles than this is never boilerplate (see RepeatedLines.test)
+
+
+@dataclass(slots=True)
+class Settings:
+    """How a run is cut: ``buckets`` for every shuffle (about 2-4 per worker),
+    ``part_bytes`` of input per read partition."""
+
+    buckets: int = 8
+    part_bytes: int = 32 << 20
+    read: ReadOptions = field(default_factory=lambda: ReadOptions(keep_raw=False))
+    copies: CopyParams = field(default_factory=CopyParams)
+    stories: ClusterParams = field(default_factory=ClusterParams)
+
+
+@dataclass(slots=True)
+class Summary:
+    """What a run did: counts, problems, seconds per stage, and where it wrote."""
+
+    out: str
+    articles: int = 0
+    originals: int = 0
+    copies: int = 0
+    stories: int = 0
+    partitions: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:  # type: ignore[type-arg]
+        return {"out": self.out, "articles": self.articles, "originals": self.originals, "copies": self.copies,
+                "stories": self.stories, "partitions": self.partitions, "problems": len(self.problems),
+                "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
+
+
+def _pick(pair: tuple, i: int):  # type: ignore[no-untyped-def,type-arg]
+    return pair[i]
+
+
+def _length(frame: pd.DataFrame) -> int:
+    return len(frame)
+
+
+def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], settings: Settings | None = None) -> Summary:
+    """Cluster ``sources`` into stories on ``ex``; write ``out/articles/`` (every
+    article with ``story_id`` and ``duplicate_of``) and ``out/stories/`` (one
+    row per story) as Parquet, one file per bucket."""
+    s = settings or Settings()
+    q = s.buckets
+    summary = Summary(out=str(out))
+    clock = _Clock(ex, summary.seconds)
+    parts, summary.problems = A.plan_parts(list(sources), s.part_bytes)
+    summary.partitions = len(parts)
+
+    with clock("read") as done:
+        read = [ex.submit(A.read_part, part, i, s.read, name="read") for i, part in enumerate(parts)]
+        frames = each(ex, _pick, read, 0, name="frame")
+        done(frames)
+        summary.problems += [p for part in ex.gather(each(ex, _pick, read, 1, name="problems")) for p in part]
+        del read
+
+    with clock("clean") as done:
+        lines = each(ex, A.line_rows, frames)
+        docs = ex.gather(each(ex, _pick, lines, 1))
+        counted = ex.gather(each(ex, A.count_lines, shuffle(ex, each(ex, _pick, lines, 0), "line", q, "lines"), LINE_MIN))
+        learner = ex.put(A.learner_from(counted, docs))
+        arts = each(ex, A.latest, shuffle(ex, each(ex, A.drop_boilerplate, frames, learner), "id", q, "articles"))
+        done(arts)
+        del frames, lines
+
+    with clock("copies") as done:
+        copy_of = _copies(ex, arts, s.copies, q)
+        done(copy_of)
+
+    with clock("features") as done:
+        feats = pairwise(ex, _original_features, arts, copy_of, s.stories.weights)
+        n = sum(ex.gather(each(ex, _length, feats)))
+        counts = shuffle(ex, each(ex, S.feature_counts, feats), "fid", q, "df")
+        idf = ex.put(S.Idf.of(n, ex.gather(each(ex, S.sum_counts, counts, 2))))
+        done(feats)
+
+    with clock("slices") as done:
+        clusters, members = _slices(ex, feats, n, idf, s.stories, q)
+        done(members)
+
+    with clock("stitch") as done:
+        stories = _stitch(ex, clusters, s.stories, q) if n > s.stories.exact_limit else None
+        done(stories or [])
+
+    with clock("split") as done:
+        keys = shuffle(ex, members, "rep", q, "members")
+        if stories is not None:
+            keys = pairwise(ex, S.story_keys, keys, shuffle(ex, stories, "id", q, "stories"))
+        else:
+            keys = each(ex, _own_story, keys)
+        leads = pairwise(ex, S.with_leads, shuffle(ex, keys, "id", q, "keys"), feats)
+        labels = each(ex, S.split_stories, shuffle(ex, leads, "story", q, "leads"), s.stories)
+        done(labels)
+        del keys, leads, feats
+
+    with clock("write") as done:
+        labels = shuffle(ex, labels, "id", q, "labels")
+        copied = shuffle(ex, copy_of, "original", q, "copy-of")
+        copy_labels = shuffle(ex, pairwise(ex, _copy_labels, copied, labels), "id", q, "copy-labels")
+        final = [ex.submit(_finish, a, l, c, name="finish") for a, l, c in zip(arts, labels, copy_labels)]
+        root = Path(out)
+        written = [ex.submit(_write, f, str(root / "articles" / f"part-{j:05d}.parquet"), name="write-articles")
+                   for j, f in enumerate(final)]
+        story_rows = shuffle(ex, each(ex, _story_rows, final), "story_id", q, "story-rows")
+        told = [ex.submit(_write_stories, r, str(root / "stories" / f"part-{j:05d}.parquet"), name="write-stories")
+                for j, r in enumerate(story_rows)]
+        counts_ = ex.gather(written)
+        summary.stories = sum(ex.gather(told))
+        done([])
+    summary.articles = sum(c[0] for c in counts_)
+    summary.copies = sum(c[1] for c in counts_)
+    summary.originals = summary.articles - summary.copies
+    (root / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    return summary
+
+
+class _Clock:
+    """Seconds per stage; a stage ends when the handles it hands to ``done`` are computed."""
+
+    def __init__(self, ex: Executor, seconds: dict[str, float]) -> None:
+        self.ex, self.seconds = ex, seconds
+
+    @contextmanager
+    def __call__(self, stage: str) -> Iterator:  # type: ignore[type-arg]
+        start = time.perf_counter()
+        pending: list = []  # type: ignore[type-arg]
+        yield pending.extend
+        wait = getattr(self.ex, "wait", None)
+        if wait is not None and pending:
+            wait(pending)
+        self.seconds[stage] = time.perf_counter() - start
+
+
+# --- stages composed of several moves -----------------------------------------------------
+
+
+def _copies(ex: Executor, arts: list, params: CopyParams, q: int) -> list:  # type: ignore[type-arg]
+    """(id, original) of every copy, bucketed by id."""
+    sk = each(ex, C.sketch, arts, params)
+    proposals = each(ex, C.propose, shuffle(ex, each(ex, C.band_rows, sk, params), "key", q, "bands"))
+    pairs = pairwise(ex, C.with_signature, shuffle(ex, proposals, "a", q, "pairs"), sk)
+    pairs = pairwise(ex, C.likely, shuffle(ex, pairs, "b", q, "pairs-b"), sk, params)
+    edges = pairwise(ex, C.confirm, shuffle(ex, pairs, "a", q, "pairs-a"), sk, params)
+    roots = components(ex, each(ex, canonical, edges), q, name="copy-groups")
+    members = shuffle(ex, pairwise(ex, C.facts, roots, sk), "root", q, "copy-members")
+    return shuffle(ex, each(ex, C.originals, members), "id", q, "copies")
+
+
+def _original_features(arts: pd.DataFrame, copy_of: pd.DataFrame, weights) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    originals = arts[~arts["id"].isin(copy_of["id"])]
+    return S.features(originals, weights)
+
+
+def _slices(ex: Executor, feats: list, n: int, idf, params: ClusterParams, q: int) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
+    """Clusters and memberships of every slice of ``exact_limit`` reports in (time, id) order."""
+    ranked = rank(ex, feats, "day", q, name="order-reports")
+    size = params.exact_limit
+    whole = n <= size
+    out = []
+    for i in range(len(ranked.parts)):
+        lo, hi = ranked.starts[i], ranked.starts[i + 1]
+        first = -(-lo // size) * size  # the first slice that starts in this partition
+        if first >= hi:
+            continue
+        stop = min(n, -(-hi // size) * size)
+        needed = [ranked.parts[j] for j in ranked.covering(first, stop)]
+        out.append(ex.submit(S.slice_clusters, first, stop, params, idf, whole, *needed, name="slice"))
+    return each(ex, _pick, out, 0, name="clusters"), each(ex, _pick, out, 1, name="members")
+
+
+def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int) -> list:  # type: ignore[type-arg]
+    """(id, story) of every cluster that stitching merged into another's story."""
+    k = sum(ex.gather(each(ex, _length, clusters)))
+    limit = max(50, int(0.01 * k))
+    common_rows = ex.gather(each(ex, S.sum_counts, shuffle(ex, each(ex, S.feature_counts, clusters), "fid", q, "cdf"),
+                                 limit + 1))
+    common = ex.put(np.sort(np.concatenate([t["fid"].to_numpy(np.int64) for t in common_rows])))
+    ranked = rank(ex, clusters, "centre", q, name="order-clusters")
+    dated = int(sum(np.nan_to_num(ex.gather(each(ex, _dated, ranked.parts)))))
+    reach = reach_days(params.threshold, params.window_days, params.scale_days) + 30
+    undated = ranked.covering(dated, ranked.total)
+    edges = []
+    for b in range(0, dated, S.STITCH_BLOCK):  # dated blocks meet the clusters within reach, and the undated
+        rows = (b, min(b + S.STITCH_BLOCK, dated))
+        needed = sorted(_window(ranked, rows, reach) | set(undated))
+        edges.append(ex.submit(S.stitch_edges, rows, (0, dated), dated, common, params,
+                               *[ranked.parts[j] for j in needed], name="stitch-block"))
+    for b in range(dated, ranked.total, S.STITCH_BLOCK):  # undated blocks meet every cluster
+        edges.append(ex.submit(S.stitch_edges, (b, min(b + S.STITCH_BLOCK, ranked.total)), None, dated, common, params,
+                               *ranked.parts, name="stitch-undated"))
+    roots = components(ex, each(ex, canonical, edges), q, name="story-groups")
+    clusters_ = pairwise(ex, S.with_root, shuffle(ex, clusters, "id", q, "clusters"), roots)
+    edges_ = pairwise(ex, S.edge_roots, shuffle(ex, edges, "a", q, "edges"), roots)
+    return pairwise(ex, S.stitched, shuffle(ex, clusters_, "root", q, "components"),
+                    shuffle(ex, edges_, "root", q, "component-edges"), params)
+
+
+def _window(ranked: Ranked, rows: tuple[int, int], reach: float) -> set[int]:
+    """The partitions that may hold clusters within ``reach`` days of the ranks ``rows``."""
+    own = ranked.covering(*rows)
+    low = min(ranked.low[j] for j in own) - reach
+    high = max(ranked.high[j] for j in own) + reach
+    near = {j for j in range(len(ranked.parts))
+            if not np.isnan(ranked.low[j]) and ranked.high[j] >= low and ranked.low[j] <= high}
+    return near | set(own)
+
+
+def _dated(frame: pd.DataFrame) -> int:
+    return int(frame["centre"].notna().sum())
+
+
+def _own_story(members: pd.DataFrame) -> pd.DataFrame:
+    return members.assign(story=members["rep"])
+
+
+def _copy_labels(copies: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+    """(id, story_id, duplicate_of) of copies (bucketed by original): the story of their original."""
+    out = copies.merge(labels.rename(columns={"id": "original"}), on="original", how="left")
+    return out.rename(columns={"original": "duplicate_of"})[["id", "story_id", "duplicate_of"]]
+
+
+OUTPUT_COLUMNS = ["id", "story_id", "duplicate_of", "title", "text", "url", "source", "published", "published_via",
+                  "language", "authors", "dateline", "origin"]
+
+
+def _finish(arts: pd.DataFrame, labels: pd.DataFrame, copies: pd.DataFrame) -> pd.DataFrame:
+    """The output rows of a bucket of articles."""
+    story = pd.concat([labels[["id", "story_id"]], copies[["id", "story_id"]]], ignore_index=True)
+    return arts.merge(story, on="id", how="left").merge(copies[["id", "duplicate_of"]], on="id", how="left")
+
+
+def _write(frame: pd.DataFrame, path: str) -> tuple[int, int]:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    table = frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]].copy()
+    table["published"] = pd.to_datetime(table["published"], utc=True)
+    table.to_parquet(path, index=False)
+    return len(frame), int(frame["duplicate_of"].notna().sum())
+
+
+def _story_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[["story_id", "id", "duplicate_of", "title", "source", "day"]]
+
+
+def _write_stories(rows: pd.DataFrame, path: str) -> int:
+    """One row per story: its founder (earliest original) and title, counts and time span."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    for sid, group in rows.groupby("story_id", sort=True):
+        originals = group[group["duplicate_of"].isna()]
+        founder = originals.assign(_d=np.nan_to_num(originals["day"].to_numpy(np.float64), nan=np.inf)).sort_values(
+            ["_d", "id"]).iloc[0]
+        days = group["day"].dropna()
+        out.append({
+            "story_id": sid, "articles": len(group), "originals": len(originals), "copies": len(group) - len(originals),
+            "sources": int(originals["source"].dropna().nunique()), "founder": founder["id"], "title": founder["title"],
+            "first_published": pd.to_datetime(days.min() * 86400, unit="s", utc=True) if len(days) else pd.NaT,
+            "last_published": pd.to_datetime(days.max() * 86400, unit="s", utc=True) if len(days) else pd.NaT,
+        })
+    pd.DataFrame(out, columns=["story_id", "articles", "originals", "copies", "sources", "founder", "title",
+                               "first_published", "last_published"]).to_parquet(path, index=False)
+    return len(out)
