@@ -100,7 +100,8 @@ def _read(part: Part, options: ReadOptions, on_problem) -> Iterable[Article]:  #
 
 def read_part(part: Part, number: int, options: ReadOptions) -> tuple[pd.DataFrame, list[Problem]]:
     """The articles of one partition as a frame (one column per :class:`Article`
-    field, plus ``seq``: input order across partitions), and its problems."""
+    field, plus ``seq``: the partition's number in the high 32 bits, the row's
+    in the low ones - input order across partitions), and its problems."""
     problems: list[Problem] = []
     articles = list(_read(part, options, problems.append))
     return to_frame(articles, first_seq=number << 32), problems
@@ -187,10 +188,30 @@ def drop_boilerplate(frame: pd.DataFrame, learner: RepeatedLines) -> pd.DataFram
     return out
 
 
-def latest(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per id: the last read (a later duplicate replaces an earlier one, as in
-    :meth:`newsfuse.Pipeline.cluster`). Rows of one id share a bucket."""
-    return frame.sort_values("seq", kind="stable").drop_duplicates("id", keep="last").sort_values("id", kind="stable")
+# --- one row per id, and its index ----------------------------------------------------------
 
 
+def ids_of(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"id": frame["id"].to_numpy(object), "seq": frame["seq"].to_numpy(np.int64), "zero": 0.0})
 
+
+def winners(ids: pd.DataFrame) -> pd.DataFrame:
+    """One row per id (all rows of an id are in this bucket): the last read, as a
+    later duplicate replaces an earlier one in :meth:`newsfuse.Pipeline.cluster`."""
+    return ids.sort_values("seq", kind="stable").drop_duplicates("id", keep="last")
+
+
+def article_index(ranked: pd.DataFrame) -> pd.DataFrame:
+    """(seq, ix, part): each kept row's index in id order (``ix``), to be sent to
+    the partition it was read in."""
+    seq = ranked["seq"].to_numpy(np.int64)
+    return pd.DataFrame({"seq": seq, "ix": ranked["rank"].to_numpy(np.int64), "part": seq >> 32})
+
+
+def with_index(frame: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
+    """The partition's kept rows, with their index."""
+    return frame.merge(index[["seq", "ix"]], on="seq", how="inner")
+
+
+def by_index(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values("ix", kind="stable").reset_index(drop=True)

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ..read import ReadOptions, expand
 from .plan import Settings, Summary, run
 
 
@@ -50,22 +51,37 @@ def cluster_on_dask(
     scheduler: str | None = None,
     workers: int | None = None,
     settings: Settings | None = None,
+    read: ReadOptions | None = None,
     memory_limit: str = "auto",
 ) -> Summary:
     """Run the batch pipeline on a Dask cluster: the one at ``scheduler``, or a
-    ``LocalCluster`` of ``workers`` single-threaded processes (default: one per core)."""
+    ``LocalCluster`` of ``workers`` single-threaded processes (default: one per core).
+    Without ``settings``, shuffles use four buckets per worker, inputs are cut
+    into about four partitions per worker, and ``read`` says how to read them."""
     from distributed import Client, LocalCluster
+
+    sources = list(sources)
 
     if scheduler:
         with Client(scheduler) as client:
             n = len(client.scheduler_info()["workers"]) or 1
-            return run(DaskExecutor(client), sources, out, _settings(settings, n))
+            return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=memory_limit,
                       dashboard_address=None) as cluster, Client(cluster) as client:
-        return run(DaskExecutor(client), sources, out, _settings(settings, n))
+        return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
 
 
-def _settings(settings: Settings | None, workers: int) -> Settings:
-    """Given settings, or defaults with four shuffle buckets per worker."""
-    return settings or Settings(buckets=max(4, 4 * workers))
+def _settings(settings: Settings | None, workers: int, sources: list[str], read: ReadOptions | None) -> Settings:
+    if settings is not None:
+        return settings
+    out = Settings(buckets=max(4, 4 * workers), part_bytes=part_bytes(sources, workers))
+    if read is not None:
+        out.read = read
+    return out
+
+
+def part_bytes(sources: Iterable[str], workers: int, low: int = 1 << 20, high: int = 64 << 20) -> int:
+    """Input bytes per read partition: about four partitions per worker, within [low, high]."""
+    total = sum(os.path.getsize(p) for p in expand(list(sources)) if isinstance(p, str) and os.path.isfile(p))
+    return max(low, min(high, total // max(1, 4 * workers)))

@@ -18,6 +18,7 @@ dataset on one node; the client gathers only counts, samples and digests.
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
@@ -54,10 +55,31 @@ def bucket_of(values: pd.Series | np.ndarray, buckets: int) -> np.ndarray:
     return (pd.util.hash_array(np.asarray(values)) % np.uint64(buckets)).astype(np.int64)
 
 
-def split_frame(frame: pd.DataFrame, key: str, buckets: int, by_value: bool = False) -> tuple[pd.DataFrame, ...]:
-    """``frame`` cut into ``buckets`` pieces by the hash of column ``key``, or by its
-    value (a bucket number) with ``by_value``; row order is kept."""
-    which = frame[key].to_numpy(np.int64) if by_value else bucket_of(frame[key].to_numpy(), buckets)
+@dataclass(frozen=True, slots=True)
+class Ranges:
+    """Routes integer keys 0..n-1 (article indices in id order) to ``buckets``
+    contiguous ranges: a key's bucket is known without looking it up, so every
+    frame keyed by article meets the articles' own bucket."""
+
+    n: int
+
+    def __call__(self, values: np.ndarray, buckets: int) -> np.ndarray:
+        return np.minimum(values.astype(np.int64) * buckets // max(1, self.n), buckets - 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """Routes keys that already are bucket numbers."""
+
+    def __call__(self, values: np.ndarray, buckets: int) -> np.ndarray:
+        return values.astype(np.int64)
+
+
+def split_frame(frame: pd.DataFrame, key: str, buckets: int, route: Ranges | Value | None = None) -> tuple[pd.DataFrame, ...]:
+    """``frame`` cut into ``buckets`` pieces by column ``key``: by its hash, or by
+    ``route``; row order is kept."""
+    values = frame[key].to_numpy()
+    which = route(values, buckets) if route is not None else bucket_of(values, buckets)
     order = np.argsort(which, kind="stable")
     bounds = np.searchsorted(which[order], np.arange(buckets + 1))
     return tuple(frame.iloc[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:]))
@@ -71,11 +93,14 @@ def concat(*frames: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(nonempty, ignore_index=True)
 
 
-def shuffle(ex: Executor, parts: Sequence[Any], key: str, buckets: int, name: str = "shuffle", by_value: bool = False) -> list[Any]:
-    """Handles of ``buckets`` frames: every row of ``parts`` in the bucket its ``key`` hashes to.
-    A row's bucket depends only on its key, so two datasets shuffled on the same
-    key into the same number of buckets can be joined bucket by bucket."""
-    cuts = [ex.submit(split_frame, p, key, buckets, by_value, name=f"{name}-split") for p in parts]
+def shuffle(
+    ex: Executor, parts: Sequence[Any], key: str, buckets: int, name: str = "shuffle", route: Ranges | Value | None = None
+) -> list[Any]:
+    """Handles of ``buckets`` frames: every row of ``parts`` in the bucket of its
+    ``key`` (see :func:`split_frame`). A row's bucket depends only on its key, so
+    two datasets shuffled on the same key into the same number of buckets can
+    be joined bucket by bucket."""
+    cuts = [ex.submit(split_frame, p, key, buckets, route, name=f"{name}-split") for p in parts]
     return [
         ex.submit(concat, *[ex.submit(operator.getitem, c, j, name=f"{name}-piece") for c in cuts], name=f"{name}-bucket")
         for j in range(buckets)

@@ -11,39 +11,38 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 import pandas as pd
 
-from .engine import Executor, each, shuffle
+from .engine import Executor, Value, each, shuffle
 
 SAMPLES = 64  # keys sampled per partition
 
 
-def _keyed(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """The frame sorted by (``by`` with NaN last, ``id``) - the order of
-    ``np.lexsort((index, nan_to_num(by, nan=inf)))`` over id-sorted rows."""
+def _keyed(frame: pd.DataFrame, by: str, tie: str) -> pd.DataFrame:
+    """The frame sorted by (``by`` with NaN last, ``tie``) - the order of
+    ``np.lexsort((index, nan_to_num(by, nan=inf)))`` over rows in ``tie`` order."""
     out = frame.assign(_key=np.nan_to_num(frame[by].to_numpy(np.float64), nan=np.inf))
-    return out.sort_values(["_key", "id"], kind="mergesort")
+    return out.sort_values(["_key", tie], kind="mergesort")
 
 
-def _sample(frame: pd.DataFrame, by: str) -> list[tuple[float, str]]:
-    keyed = _keyed(frame, by)
+def _sample(frame: pd.DataFrame, by: str, tie: str) -> list[tuple]:  # type: ignore[type-arg]
+    keyed = _keyed(frame, by, tie)
     if keyed.empty:
         return []
     at = np.unique(np.linspace(0, len(keyed) - 1, SAMPLES).round().astype(int))
-    return list(zip(keyed["_key"].to_numpy()[at].tolist(), keyed["id"].to_numpy(object)[at].tolist()))
+    return list(zip(keyed["_key"].to_numpy()[at].tolist(), keyed[tie].to_numpy()[at].tolist()))
 
 
-def _assign(frame: pd.DataFrame, by: str, splitters: list[tuple[float, str]]) -> pd.DataFrame:
+def _assign(frame: pd.DataFrame, by: str, tie: str, splitters: list[tuple]) -> pd.DataFrame:  # type: ignore[type-arg]
     keys = np.nan_to_num(frame[by].to_numpy(np.float64), nan=np.inf).tolist()
-    ranges = [bisect.bisect_right(splitters, k) for k in zip(keys, frame["id"].tolist())]
+    ranges = [bisect.bisect_right(splitters, k) for k in zip(keys, frame[tie].tolist())]
     return frame.assign(_range=np.array(ranges, np.int64))
 
 
-def _sorted(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    return _keyed(frame, by).drop(columns=["_key", "_range"], errors="ignore").reset_index(drop=True)
+def _sorted(frame: pd.DataFrame, by: str, tie: str) -> pd.DataFrame:
+    return _keyed(frame, by, tie).drop(columns=["_key", "_range"], errors="ignore").reset_index(drop=True)
 
 
 def _ranked(frame: pd.DataFrame, start: int) -> pd.DataFrame:
@@ -76,13 +75,13 @@ class Ranked:
         return [i for i in range(len(self.parts)) if self.starts[i] < stop and self.starts[i + 1] > start]
 
 
-def rank(ex: Executor, parts: list, by: str, buckets: int, name: str = "order") -> Ranked:
-    """``parts`` (frames with ``id`` and a float column ``by``) in the global order
-    (``by`` with NaN last, then ``id``), as ``buckets`` ranked partitions."""
-    samples = sorted(s for part in ex.gather(each(ex, partial(_sample, by=by), parts, name=f"{name}-sample")) for s in part)
+def rank(ex: Executor, parts: list, by: str, buckets: int, tie: str = "ix", name: str = "order") -> Ranked:  # type: ignore[type-arg]
+    """``parts`` (frames with a float column ``by`` and a unique column ``tie``) in
+    the global order (``by`` with NaN last, then ``tie``), as ``buckets`` ranked partitions."""
+    samples = sorted(s for part in ex.gather(each(ex, _sample, parts, by, tie, name=f"{name}-sample")) for s in part)
     splitters = [samples[int(len(samples) * q / buckets)] for q in range(1, buckets)] if samples else []
-    assigned = each(ex, _assign, parts, by, ex.put(splitters), name=f"{name}-assign")
-    ranges = each(ex, _sorted, shuffle(ex, assigned, "_range", buckets, name=f"{name}-move", by_value=True), by,
+    assigned = each(ex, _assign, parts, by, tie, ex.put(splitters), name=f"{name}-assign")
+    ranges = each(ex, _sorted, shuffle(ex, assigned, "_range", buckets, name=f"{name}-move", route=Value()), by, tie,
                   name=f"{name}-sort")
     sizes = ex.gather(each(ex, _bounds, ranges, by, name=f"{name}-sizes"))
     starts = np.concatenate([[0], np.cumsum([s[0] for s in sizes])]).astype(int).tolist()

@@ -31,7 +31,7 @@ from . import articles as A
 from . import copies as C
 from . import stories as S
 from .components import canonical, components
-from .engine import Executor, concat, each, pairwise, shuffle
+from .engine import Executor, Ranges, Value, each, pairwise, shuffle
 from .order import Ranked, rank
 
 LINE_MIN = 3  # a line seen in fewer articles than this is never boilerplate (see RepeatedLines.test)
@@ -99,12 +99,19 @@ def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], setti
         docs = ex.gather(each(ex, _pick, lines, 1))
         counted = ex.gather(each(ex, A.count_lines, shuffle(ex, each(ex, _pick, lines, 0), "line", q, "lines"), LINE_MIN))
         learner = ex.put(A.learner_from(counted, docs))
-        arts = each(ex, A.latest, shuffle(ex, each(ex, A.drop_boilerplate, frames, learner), "id", q, "articles"))
-        done(arts)
+        cleaned = each(ex, A.drop_boilerplate, frames, learner)
         del frames, lines
+        # one row per id, numbered in id order (the single-process order), sent to the bucket of its number
+        kept = each(ex, A.winners, shuffle(ex, each(ex, A.ids_of, cleaned), "id", q, "ids"))
+        index = rank(ex, kept, "zero", q, tie="id", name="order-ids")
+        route = Ranges(index.total)
+        numbers = shuffle(ex, each(ex, A.article_index, index.parts), "part", len(parts), "numbers", route=Value())
+        arts = each(ex, A.by_index, shuffle(ex, pairwise(ex, A.with_index, cleaned, numbers), "ix", q, "articles", route))
+        done(arts)
+        del cleaned, kept, index, numbers
 
     with clock("copies") as done:
-        copy_of = _copies(ex, arts, s.copies, q)
+        copy_of = _copies(ex, arts, s.copies, q, route)
         done(copy_of)
 
     with clock("features") as done:
@@ -119,24 +126,24 @@ def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], setti
         done(members)
 
     with clock("stitch") as done:
-        stories = _stitch(ex, clusters, s.stories, q) if n > s.stories.exact_limit else None
+        stories = _stitch(ex, clusters, s.stories, q, route) if n > s.stories.exact_limit else None
         done(stories or [])
 
     with clock("split") as done:
-        keys = shuffle(ex, members, "rep", q, "members")
+        keys = shuffle(ex, members, "rep", q, "members", route)
         if stories is not None:
-            keys = pairwise(ex, S.story_keys, keys, shuffle(ex, stories, "id", q, "stories"))
+            keys = pairwise(ex, S.story_keys, keys, shuffle(ex, stories, "ix", q, "stories", route))
         else:
             keys = each(ex, _own_story, keys)
-        leads = pairwise(ex, S.with_leads, shuffle(ex, keys, "id", q, "keys"), feats)
+        leads = pairwise(ex, S.with_leads, shuffle(ex, keys, "ix", q, "keys", route), feats)
         labels = each(ex, S.split_stories, shuffle(ex, leads, "story", q, "leads"), s.stories)
         done(labels)
         del keys, leads, feats
 
     with clock("write") as done:
-        labels = shuffle(ex, labels, "id", q, "labels")
-        copied = shuffle(ex, copy_of, "original", q, "copy-of")
-        copy_labels = shuffle(ex, pairwise(ex, _copy_labels, copied, labels), "id", q, "copy-labels")
+        labels = shuffle(ex, labels, "ix", q, "labels", route)
+        copied = shuffle(ex, copy_of, "original", q, "copy-of", route)
+        copy_labels = shuffle(ex, pairwise(ex, _copy_labels, copied, labels), "ix", q, "copy-labels", route)
         final = [ex.submit(_finish, a, l, c, name="finish") for a, l, c in zip(arts, labels, copy_labels)]
         root = Path(out)
         written = [ex.submit(_write, f, str(root / "articles" / f"part-{j:05d}.parquet"), name="write-articles")
@@ -174,20 +181,20 @@ class _Clock:
 # --- stages composed of several moves -----------------------------------------------------
 
 
-def _copies(ex: Executor, arts: list, params: CopyParams, q: int) -> list:  # type: ignore[type-arg]
-    """(id, original) of every copy, bucketed by id."""
+def _copies(ex: Executor, arts: list, params: CopyParams, q: int, route: Ranges) -> list:  # type: ignore[type-arg]
+    """(ix, original) of every copy, routed by ix."""
     sk = each(ex, C.sketch, arts, params)
     proposals = each(ex, C.propose, shuffle(ex, each(ex, C.band_rows, sk, params), "key", q, "bands"))
-    pairs = pairwise(ex, C.with_signature, shuffle(ex, proposals, "a", q, "pairs"), sk)
-    pairs = pairwise(ex, C.likely, shuffle(ex, pairs, "b", q, "pairs-b"), sk, params)
-    edges = pairwise(ex, C.confirm, shuffle(ex, pairs, "a", q, "pairs-a"), sk, params)
-    roots = components(ex, each(ex, canonical, edges), q, name="copy-groups")
+    pairs = pairwise(ex, C.with_signature, shuffle(ex, proposals, "a", q, "pairs", route), sk)
+    pairs = pairwise(ex, C.likely, shuffle(ex, pairs, "b", q, "pairs-b", route), sk, params)
+    edges = pairwise(ex, C.confirm, shuffle(ex, pairs, "a", q, "pairs-a", route), sk, params)
+    roots = components(ex, each(ex, canonical, edges), q, route, name="copy-groups")
     members = shuffle(ex, pairwise(ex, C.facts, roots, sk), "root", q, "copy-members")
-    return shuffle(ex, each(ex, C.originals, members), "id", q, "copies")
+    return shuffle(ex, each(ex, C.originals, members), "ix", q, "copies", route)
 
 
 def _original_features(arts: pd.DataFrame, copy_of: pd.DataFrame, weights) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    originals = arts[~arts["id"].isin(copy_of["id"])]
+    originals = arts[~arts["ix"].isin(copy_of["ix"])]
     return S.features(originals, weights)
 
 
@@ -208,8 +215,8 @@ def _slices(ex: Executor, feats: list, n: int, idf, params: ClusterParams, q: in
     return each(ex, _pick, out, 0, name="clusters"), each(ex, _pick, out, 1, name="members")
 
 
-def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int) -> list:  # type: ignore[type-arg]
-    """(id, story) of every cluster that stitching merged into another's story."""
+def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int, route: Ranges) -> list:  # type: ignore[type-arg]
+    """(ix, story) of every cluster, after stitching."""
     k = sum(ex.gather(each(ex, _length, clusters)))
     limit = max(50, int(0.01 * k))
     common_rows = ex.gather(each(ex, S.sum_counts, shuffle(ex, each(ex, S.feature_counts, clusters), "fid", q, "cdf"),
@@ -228,9 +235,9 @@ def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int) -> list
     for b in range(dated, ranked.total, S.STITCH_BLOCK):  # undated blocks meet every cluster
         edges.append(ex.submit(S.stitch_edges, (b, min(b + S.STITCH_BLOCK, ranked.total)), None, dated, common, params,
                                *ranked.parts, name="stitch-undated"))
-    roots = components(ex, each(ex, canonical, edges), q, name="story-groups")
-    clusters_ = pairwise(ex, S.with_root, shuffle(ex, clusters, "id", q, "clusters"), roots)
-    edges_ = pairwise(ex, S.edge_roots, shuffle(ex, edges, "a", q, "edges"), roots)
+    roots = components(ex, each(ex, canonical, edges), q, route, name="story-groups")
+    clusters_ = pairwise(ex, S.with_root, shuffle(ex, clusters, "ix", q, "clusters", route), roots)
+    edges_ = pairwise(ex, S.edge_roots, shuffle(ex, edges, "a", q, "edges", route), roots)
     return pairwise(ex, S.stitched, shuffle(ex, clusters_, "root", q, "components"),
                     shuffle(ex, edges_, "root", q, "component-edges"), params)
 
@@ -254,9 +261,9 @@ def _own_story(members: pd.DataFrame) -> pd.DataFrame:
 
 
 def _copy_labels(copies: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    """(id, story_id, duplicate_of) of copies (bucketed by original): the story of their original."""
-    out = copies.merge(labels.rename(columns={"id": "original"}), on="original", how="left")
-    return out.rename(columns={"original": "duplicate_of"})[["id", "story_id", "duplicate_of"]]
+    """(ix, story_id, duplicate_of) of copies (routed by original): their original's story and id."""
+    out = copies.merge(labels.rename(columns={"ix": "original", "id": "duplicate_of"}), on="original", how="left")
+    return out[["ix", "story_id", "duplicate_of"]]
 
 
 OUTPUT_COLUMNS = ["id", "story_id", "duplicate_of", "title", "text", "url", "source", "published", "published_via",
@@ -265,8 +272,8 @@ OUTPUT_COLUMNS = ["id", "story_id", "duplicate_of", "title", "text", "url", "sou
 
 def _finish(arts: pd.DataFrame, labels: pd.DataFrame, copies: pd.DataFrame) -> pd.DataFrame:
     """The output rows of a bucket of articles."""
-    story = pd.concat([labels[["id", "story_id"]], copies[["id", "story_id"]]], ignore_index=True)
-    return arts.merge(story, on="id", how="left").merge(copies[["id", "duplicate_of"]], on="id", how="left")
+    story = pd.concat([labels[["ix", "story_id"]], copies[["ix", "story_id"]]], ignore_index=True)
+    return arts.merge(story, on="ix", how="left").merge(copies[["ix", "duplicate_of"]], on="ix", how="left")
 
 
 def _write(frame: pd.DataFrame, path: str) -> tuple[int, int]:

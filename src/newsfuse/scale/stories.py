@@ -49,7 +49,8 @@ def features(frame: pd.DataFrame, weights: FeatureWeights) -> pd.DataFrame:
         cols["vals"].append(np.fromiter(full.values(), np.float64, len(full)))
         cols["lead_fids"].append(np.fromiter(lead.keys(), np.int32, len(lead)))
         cols["lead_vals"].append(np.fromiter(lead.values(), np.float64, len(lead)))
-    out = pd.DataFrame({"id": frame["id"].to_numpy(object), "day": frame["day"].to_numpy(np.float64)})
+    out = pd.DataFrame({"ix": frame["ix"].to_numpy(np.int64), "id": frame["id"].to_numpy(object),
+                        "day": frame["day"].to_numpy(np.float64)})
     for name, values in cols.items():
         out[name] = pd.Series(values, dtype=object, index=out.index)
     return out
@@ -117,9 +118,9 @@ def slice_clusters(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Average linkage inside each slice of ``exact_limit`` ranks in [start, stop).
 
-    Returns the clusters (``rep``: the cluster's first report in slice order,
+    Returns the clusters (``ix``: the cluster's first report in slice order,
     ``slice``, ``size``, ``first``/``last`` day, and the sum of its vectors as
-    ``fids``/``vals``) and the memberships (``id``, ``rep``). ``whole``: the
+    ``fids``/``vals``) and the memberships (``ix``, ``rep``). ``whole``: the
     batch is one slice, linked in id order as the single-process run does.
     """
     size = params.exact_limit
@@ -127,7 +128,7 @@ def slice_clusters(
     for s0 in range(start, stop, size):
         rows = _rows_in(parts, s0, min(s0 + size, stop))
         if whole:
-            rows = rows.sort_values("id", kind="stable")
+            rows = rows.sort_values("ix", kind="stable")
         c, m = _link_slice(rows, s0 // size, params, idf)
         clusters.append(c)
         members.append(m)
@@ -135,7 +136,7 @@ def slice_clusters(
 
 
 def _link_slice(rows: pd.DataFrame, number: int, params: ClusterParams, idf: Idf) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ids = rows["id"].to_numpy(object)
+    ids = rows["ix"].to_numpy(np.int64)
     days = rows["day"].to_numpy(np.float64)
     counts = count_rows(rows)
     x = weigh_batch(counts, idf)
@@ -156,7 +157,7 @@ def _link_slice(rows: pd.DataFrame, number: int, params: ClusterParams, idf: Idf
     last[np.isinf(last)] = np.nan
     bounds = sums.indptr
     clusters = pd.DataFrame({
-        "id": reps,  # named "id" so that clusters can be ordered and bucketed like articles
+        "ix": reps,  # a cluster is named by its representative, so clusters order as articles do
         "slice": np.full(k, number, np.int64),
         "size": np.bincount(inverse, minlength=k).astype(np.float64),
         "first": first,
@@ -165,7 +166,7 @@ def _link_slice(rows: pd.DataFrame, number: int, params: ClusterParams, idf: Idf
     })
     clusters["fids"] = pd.Series([vocab[sums.indices[a:b]] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
     clusters["vals"] = pd.Series([sums.data[a:b] for a, b in zip(bounds[:-1], bounds[1:])], dtype=object)
-    return clusters, pd.DataFrame({"id": ids, "rep": ids[labels]}, dtype=object)
+    return clusters, pd.DataFrame({"ix": ids, "rep": ids[labels]})
 
 
 # --- stitching ---------------------------------------------------------------------------------
@@ -192,13 +193,13 @@ def stitch_edges(
     proposed as :func:`newsfuse.cluster.batch.candidate_pairs` does: by the
     rare features of the clusters' mean vectors, within reach in time, at most
     ``STITCH_TOP`` per cluster."""
-    frame = concat(*parts).drop_duplicates("id").sort_values("rank", kind="stable").reset_index(drop=True)
+    frame = concat(*parts).drop_duplicates("ix").sort_values("rank", kind="stable").reset_index(drop=True)
     sums, vocab = _sums(frame)
     norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
     means = (sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ sums).tocsr()
     rare = means[:, ~np.isin(vocab, common)].tocsr()
     rank = frame["rank"].to_numpy(np.int64)
-    by_id = np.argsort(np.argsort(frame["id"].to_numpy(object), kind="stable"), kind="stable")  # order of ids
+    by_id = frame["ix"].to_numpy(np.int64)  # clusters in the single-process order
     row_idx = np.flatnonzero((rank >= rows[0]) & (rank < rows[1]))
     t = params.threshold
     if cols is None:
@@ -226,22 +227,18 @@ def stitch_edges(
     gap = np.maximum.reduce([np.zeros(len(r)), first[r] - last[c], first[c] - last[r]])
     link = dots / (sizes[r] * sizes[c]) * batch.time_decay(gap, params.window_days, params.scale_days)
     keep = link >= t
-    ids = frame["id"].to_numpy(object)
-    a, b = ids[r[keep]], ids[c[keep]]
-    lo_, hi_ = np.where(a < b, a, b), np.where(a < b, b, a)
-    return pd.DataFrame({"a": lo_, "b": hi_, "link": link[keep]}).astype({"a": object, "b": object})
+    a, b = by_id[r[keep]], by_id[c[keep]]
+    return pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b), "link": link[keep]})
 
 
 def merge_component(clusters: pd.DataFrame, edges: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
-    """(id, story) for the clusters of some components: greedy average-linkage
+    """(ix, story) for the clusters of one component: greedy average-linkage
     merging, most similar first, a merged cluster compared anew (as
-    :func:`newsfuse.cluster.batch.stitch`). ``story``: the smallest cluster id
-    of the merged story."""
-    if clusters.empty:
-        return pd.DataFrame({"id": [], "story": []}, dtype=object)
-    clusters = clusters.drop_duplicates("id").sort_values("id").reset_index(drop=True)
+    :func:`newsfuse.cluster.batch.stitch`). ``story``: the first cluster of
+    the merged story."""
+    clusters = clusters.drop_duplicates("ix").sort_values("ix").reset_index(drop=True)
     sums, _ = _sums(clusters)
-    index = {cid: i for i, cid in enumerate(clusters["id"].tolist())}
+    index = {cid: i for i, cid in enumerate(clusters["ix"].tolist())}
     sizes = clusters["size"].to_numpy(np.float64).copy()
     first = clusters["first"].to_numpy(np.float64).copy()
     last = clusters["last"].to_numpy(np.float64).copy()
@@ -288,32 +285,32 @@ def merge_component(clusters: pd.DataFrame, edges: pd.DataFrame, params: Cluster
     smallest: dict[int, int] = {}
     for i, root in enumerate(roots.tolist()):
         smallest.setdefault(root, i)  # clusters are in id order: the first is the smallest
-    ids = clusters["id"].to_numpy(object)
-    return pd.DataFrame({"id": ids, "story": ids[[smallest[r] for r in roots.tolist()]]}, dtype=object)
+    ids = clusters["ix"].to_numpy(np.int64)
+    return pd.DataFrame({"ix": ids, "story": ids[[smallest[r] for r in roots.tolist()]]})
 
 
 def with_root(clusters: pd.DataFrame, roots: pd.DataFrame) -> pd.DataFrame:
-    """Clusters (bucketed by id) with the root of their stitching component (themselves when alone)."""
-    out = clusters.merge(roots.rename(columns={"node": "id"}), on="id", how="left")
-    out["root"] = out["root"].where(out["root"].notna(), out["id"])
+    """Clusters (routed by ix) with the root of their stitching component (themselves when alone)."""
+    out = clusters.merge(roots.rename(columns={"node": "ix"}), on="ix", how="left")
+    out["root"] = np.where(out["root"].isna(), out["ix"], out["root"].fillna(-1)).astype(np.int64)
     return out
 
 
 def stitched(clusters: pd.DataFrame, edges: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
-    """(id, story) for every cluster of a bucket of components (clusters and edges bucketed by root)."""
+    """(ix, story) for every cluster of a bucket of components (clusters and edges routed by root)."""
     out = []
     edges_by_root = dict(tuple(edges.groupby("root", sort=False))) if len(edges) else {}
     for root, group in clusters.groupby("root", sort=False):
         e = edges_by_root.get(root)
         if e is None:
-            out.append(pd.DataFrame({"id": group["id"].to_numpy(object), "story": group["id"].to_numpy(object)}))
+            out.append(pd.DataFrame({"ix": group["ix"].to_numpy(np.int64), "story": group["ix"].to_numpy(np.int64)}))
         else:
             out.append(merge_component(group, e, params))
-    return concat(*out) if out else pd.DataFrame({"id": [], "story": []}, dtype=object)
+    return concat(*out) if out else pd.DataFrame({"ix": np.zeros(0, np.int64), "story": np.zeros(0, np.int64)})
 
 
 def edge_roots(edges: pd.DataFrame, roots: pd.DataFrame) -> pd.DataFrame:
-    """Edges (bucketed by ``a``) with the root of their component."""
+    """Edges (routed by ``a``) with the root of their component."""
     return edges.merge(roots.rename(columns={"node": "a"}), on="a", how="inner")
 
 
@@ -321,22 +318,24 @@ def edge_roots(edges: pd.DataFrame, roots: pd.DataFrame) -> pd.DataFrame:
 
 
 def story_keys(members: pd.DataFrame, stories: pd.DataFrame) -> pd.DataFrame:
-    """Articles (bucketed by their cluster's rep) with their stitched story key."""
-    return members.merge(stories.rename(columns={"id": "rep"}), on="rep", how="left").assign(
-        story=lambda f: f["story"].where(f["story"].notna(), f["rep"]))
+    """Articles (routed by their cluster's rep) with their stitched story key."""
+    out = members.merge(stories.rename(columns={"ix": "rep"}), on="rep", how="left")
+    out["story"] = np.where(out["story"].isna(), out["rep"], out["story"].fillna(-1)).astype(np.int64)
+    return out
 
 
 def with_leads(keys: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
-    """(id, story) joined with each article's day and lead features (both bucketed by id)."""
-    return keys[["id", "story"]].merge(feats[["id", "day", "lead_fids", "lead_vals"]], on="id", how="inner")
+    """(ix, story) joined with each article's id, day and lead features (both routed by ix)."""
+    return keys[["ix", "story"]].merge(feats[["ix", "id", "day", "lead_fids", "lead_vals"]], on="ix", how="inner")
 
 
 def split_stories(frame: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
-    """(id, story_id) for the articles of some stories (bucketed by story key):
+    """(ix, id, story_id) for the articles of some stories (bucketed by story key):
     each story split where its leads cut cleanly, and named by its founder."""
-    ids_out, sids_out = [], []
+    ix_out, ids_out, sids_out = [], [], []
     for _, group in frame.groupby("story", sort=False):
-        group = group.sort_values("id", kind="stable")
+        group = group.sort_values("ix", kind="stable")
+        ix = group["ix"].to_numpy(np.int64)
         ids = group["id"].to_numpy(object)
         if len(group) >= 2 * params.min_split:
             rows = count_rows(group, "lead_fids", "lead_vals").rows()
@@ -345,7 +344,9 @@ def split_stories(frame: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
             parts = [np.arange(len(group))]
         days = np.nan_to_num(group["day"].to_numpy(np.float64), nan=np.inf)
         for part in parts:
-            founder = min(zip(days[part].tolist(), ids[part].tolist()))[1]
+            founder = min(zip(days[part].tolist(), ix[part].tolist(), ids[part].tolist()))[2]
+            ix_out += ix[part].tolist()
             ids_out += ids[part].tolist()
             sids_out += [story_id(founder)] * len(part)
-    return pd.DataFrame({"id": ids_out, "story_id": sids_out}, dtype=object)
+    return pd.DataFrame({"ix": np.array(ix_out, np.int64), "id": pd.Series(ids_out, dtype=object),
+                         "story_id": pd.Series(sids_out, dtype=object)})
