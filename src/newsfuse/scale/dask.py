@@ -68,7 +68,7 @@ def cluster_on_dask(
             return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=memory_limit,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
 
 
