@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import machine  # noqa: E402
 
-BENCHMARKS = ["read_clean", "cluster", "analyse", "embed", "brief", "store", "web"]
+BENCHMARKS = ["read_clean", "cluster", "analyse", "embed", "brief", "store", "web", "dask"]
 
 
 def main(names: list[str]) -> None:

@@ -119,9 +119,10 @@ def test_a_worker_killed_mid_run_changes_nothing(client, tmp_path):
 
     def kill_when_busy() -> None:
         while not killed.is_set():
-            tasks = client.run_on_scheduler(lambda dask_scheduler: sum(  # type: ignore[no-untyped-def]
-                1 for t in dask_scheduler.tasks.values() if t.state == "memory"))
-            if tasks > 150:  # well into the run: read, clean and numbering are done
+            # once copy detection has started: read, clean and the numbering of articles live on the workers
+            started = client.run_on_scheduler(lambda dask_scheduler: any(  # type: ignore[no-untyped-def]
+                str(k).startswith("sketch") and t.state == "memory" for k, t in dask_scheduler.tasks.items()))
+            if started:
                 os.kill(victim, signal.SIGKILL)
                 killed.set()
             time.sleep(0.05)

@@ -102,9 +102,10 @@ class MinHasher:
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         if len(hashes) == 0:
             return np.full(len(self.a), np.iinfo(np.uint32).max, np.uint32)
-        x = hashes.astype(np.uint64)[:, None]
-        with np.errstate(over="ignore"):
-            h = (self.a[None, :] * x + self.b[None, :]) >> np.uint64(32)  # wraps mod 2^64 by design
+        with np.errstate(over="ignore"):  # wraps mod 2^64 by design
+            h = np.multiply.outer(hashes.astype(np.uint64), self.a)  # one array, updated in place (cache-friendly)
+            h += self.b
+            h >>= np.uint64(32)
         return h.min(axis=0).astype(np.uint32)
 
 

@@ -208,9 +208,14 @@ def article_index(ranked: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"seq": seq, "ix": ranked["rank"].to_numpy(np.int64), "part": seq >> 32})
 
 
+# what later stages and the output use: paragraphs, removals and raw input stay behind (memory)
+CARRIED = ["id", "title", "text", "url", "source", "published", "published_via", "language", "authors", "dateline",
+           "origin", "seq", "day", "when", "length"]
+
+
 def with_index(frame: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
-    """The partition's kept rows, with their index."""
-    return frame.merge(index[["seq", "ix"]], on="seq", how="inner")
+    """The partition's kept rows, with their index and the columns later stages use."""
+    return frame[CARRIED].merge(index[["seq", "ix"]], on="seq", how="inner")
 
 
 def by_index(frame: pd.DataFrame) -> pd.DataFrame:

@@ -27,13 +27,18 @@ class DaskExecutor:
     def __init__(self, client: Any) -> None:
         self.client = client
         self._ids = itertools.count()
+        self._broadcasts: list[Any] = []
 
     def submit(self, fn: Callable[..., Any], *args: Any, name: str = "") -> Any:
         # explicit keys: readable on the dashboard, and no hashing of large arguments
         return self.client.submit(fn, *args, key=f"{name or fn.__name__}-{next(self._ids)}", pure=False)
 
     def put(self, value: Any) -> Any:
-        return self.client.scatter(value, broadcast=True, hash=False)
+        # Scattered data has no lineage: were its future released, a task recomputed after a
+        # worker's death could not find it. So the executor holds every broadcast for its lifetime.
+        future = self.client.scatter(value, broadcast=True, hash=False)
+        self._broadcasts.append(future)
+        return future
 
     def gather(self, handles: Sequence[Any]) -> list[Any]:
         return list(self.client.gather(list(handles)))
