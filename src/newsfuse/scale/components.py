@@ -24,7 +24,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from .engine import Executor, Ranges, each, shuffle
+from .engine import Executor, Ranges, each, pick, shuffle
 
 MAX_ROUNDS = 64
 
@@ -87,30 +87,22 @@ def _settle(bucket: pd.DataFrame) -> tuple[pd.DataFrame, str]:
     return edges, hashlib.blake2b(edges[["hi", "lo"]].to_numpy(np.int64).tobytes(), digest_size=16).hexdigest()
 
 
-def _first(pair: tuple) -> object:  # type: ignore[type-arg]
-    return pair[0]
-
-
-def _second(pair: tuple) -> object:  # type: ignore[type-arg]
-    return pair[1]
-
-
 def components(ex: Executor, edges: list, buckets: int, route: Ranges, *, name: str = "components") -> list:  # type: ignore[type-arg]
     """Handles of ``buckets`` frames (node, root), one row per node that has an
     edge, routed by node with ``route`` (to join with frames of the same nodes), for the graph whose edge frames (columns ``hi``, ``lo``; see
     :func:`canonical`) are ``edges``. Nodes without edges are their own roots."""
     current = shuffle(ex, edges, "hi", buckets, name=f"{name}-start")
     settled = each(ex, _settle, current, name=f"{name}-settle")
-    current = each(ex, _first, settled)
-    digests = ex.gather(each(ex, _second, settled))
+    current = each(ex, pick, settled, 0)
+    digests = ex.gather(each(ex, pick, settled, 1))
     for _ in range(MAX_ROUNDS):
         sym = shuffle(ex, each(ex, _symmetric, current, name=f"{name}-sym"), "u", buckets, name=f"{name}-large")
         larger = each(ex, large_star, sym, name=f"{name}-large-star")
         grouped = shuffle(ex, larger, "hi", buckets, name=f"{name}-small")
         smaller = each(ex, small_star, [ex.submit(_dedup, g) for g in grouped], name=f"{name}-small-star")
         settled = each(ex, _settle, shuffle(ex, smaller, "hi", buckets, name=f"{name}-settle"), name=f"{name}-settle")
-        current = each(ex, _first, settled)
-        new = ex.gather(each(ex, _second, settled))
+        current = each(ex, pick, settled, 0)
+        new = ex.gather(each(ex, pick, settled, 1))
         if new == digests:
             break
         digests = new

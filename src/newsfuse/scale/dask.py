@@ -22,9 +22,18 @@ from .plan import Settings, Summary, run
 
 
 class DaskExecutor:
-    """The :class:`~newsfuse.scale.engine.Executor` of a ``distributed.Client``."""
+    """The :class:`~newsfuse.scale.engine.Executor` of a ``distributed.Client``.
+
+    ``lost`` are the errors of a task whose inputs the cluster lost and cannot
+    recompute; the plan then runs the stage again (see :func:`~newsfuse.scale.plan.run`).
+    """
 
     def __init__(self, client: Any) -> None:
+        from concurrent.futures import CancelledError
+
+        from distributed.scheduler import KilledWorker
+
+        self.lost = (CancelledError, KilledWorker)
         self.client = client
         self._ids = itertools.count()
         self._broadcasts: list[Any] = []
@@ -47,6 +56,14 @@ class DaskExecutor:
         from distributed import wait
 
         wait(list(handles))
+        for f in handles:  # wait() returns on failure too: raise it here, inside the stage
+            if f.status in ("error", "cancelled"):
+                f.result()
+
+    @staticmethod
+    def alive(handles: Sequence[Any]) -> bool:
+        """Whether every handle still has, or can still recompute, its result."""
+        return all(f.status not in ("cancelled", "error", "lost") for f in handles)
 
 
 def cluster_on_dask(
@@ -59,8 +76,9 @@ def cluster_on_dask(
     read: ReadOptions | None = None,
     memory_limit: str = "auto",
 ) -> Summary:
-    """Run the batch pipeline on a Dask cluster: the one at ``scheduler``, or a
-    ``LocalCluster`` of ``workers`` single-threaded processes (default: one per core).
+    """Run the batch pipeline on a Dask cluster: the one at ``scheduler`` (waiting
+    for ``workers`` to join, when given), or a ``LocalCluster`` of ``workers``
+    single-threaded processes (default: one per core).
     Without ``settings``, shuffles use four buckets per worker, inputs are cut
     into about four partitions per worker, and ``read`` says how to read them."""
     from distributed import Client, LocalCluster
@@ -69,15 +87,19 @@ def cluster_on_dask(
 
     if scheduler:
         with Client(scheduler) as client:
+            if workers:  # a cluster still starting (a batch job, a pod scale-up): wait for the workers asked for
+                client.wait_for_workers(workers)
             n = len(client.scheduler_info()["workers"]) or 1
-            return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
+            return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings))
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=memory_limit,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
-        return run(DaskExecutor(client), sources, out, _settings(settings, n, sources, read))
+        return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings))
 
 
-def _settings(settings: Settings | None, workers: int, sources: list[str], read: ReadOptions | None) -> Settings:
+def settings_for(workers: int, sources: list[str], read: ReadOptions | None = None, settings: Settings | None = None) -> Settings:
+    """``settings`` if given, else the defaults for ``workers``: four shuffle buckets
+    and about four read partitions per worker."""
     if settings is not None:
         return settings
     out = Settings(buckets=max(4, 4 * workers), part_bytes=part_bytes(sources, workers))
@@ -90,3 +112,4 @@ def part_bytes(sources: Iterable[str], workers: int, low: int = 1 << 20, high: i
     """Input bytes per read partition: about four partitions per worker, within [low, high]."""
     total = sum(os.path.getsize(p) for p in expand(list(sources)) if isinstance(p, str) and os.path.isfile(p))
     return max(low, min(high, total // max(1, 4 * workers)))
+

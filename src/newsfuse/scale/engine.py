@@ -107,6 +107,11 @@ def shuffle(
     ]
 
 
+def pick(result: tuple, i: int) -> Any:  # type: ignore[type-arg]
+    """Item ``i`` of a task's tuple result (a task of its own, so the rest can be released)."""
+    return result[i]
+
+
 def each(ex: Executor, fn: Callable[..., Any], parts: Sequence[Any], *args: Any, name: str = "") -> list[Any]:
     """``fn(part, *args)`` for every part."""
     return [ex.submit(fn, p, *args, name=name or fn.__name__) for p in parts]

@@ -1,6 +1,6 @@
 """The batch pipeline as a plan of partitioned stages, run by any :class:`~.engine.Executor`.
 
-read -> clean -> copies -> features -> slices -> stitch -> split -> write.
+read -> clean -> number -> copies -> features -> slices -> stitch -> split -> write.
 Between stages, rows move only by shuffles on a key (:func:`.engine.shuffle`);
 the client gathers counts, samples, splitters and digests, and broadcasts
 three tables built from them: the repeated lines that cleaning drops, the
@@ -31,7 +31,7 @@ from . import articles as A
 from . import copies as C
 from . import stories as S
 from .components import canonical, components
-from .engine import Executor, Ranges, Value, each, pairwise, shuffle
+from .engine import Executor, Ranges, Value, each, pairwise, pick, shuffle
 from .order import Ranked, rank
 
 LINE_MIN = 3  # a line seen in fewer articles than this is never boilerplate (see RepeatedLines.test)
@@ -61,102 +61,196 @@ class Summary:
     partitions: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    retries: int = 0  # stages run again after the cluster lost data it could not recompute
 
     def to_dict(self) -> dict:  # type: ignore[type-arg]
         return {"out": self.out, "articles": self.articles, "originals": self.originals, "copies": self.copies,
-                "stories": self.stories, "partitions": self.partitions, "problems": len(self.problems),
+                "stories": self.stories, "partitions": self.partitions, "problems": len(self.problems), "retries": self.retries,
                 "seconds": {k: round(v, 3) for k, v in self.seconds.items()}}
-
-
-def _pick(pair: tuple, i: int):  # type: ignore[no-untyped-def,type-arg]
-    return pair[i]
 
 
 def _length(frame: pd.DataFrame) -> int:
     return len(frame)
 
 
+@dataclass(slots=True)
+class _Run:
+    """What the stages share: the executor, the settings, the handles each stage
+    produced (by name) and the facts gathered on the way."""
+
+    ex: Executor
+    s: Settings
+    out: Path
+    summary: Summary
+    parts: list[A.Part]
+    handles: dict[str, list] = field(default_factory=dict)  # type: ignore[type-arg]
+    planned: list[Problem] = field(default_factory=list)  # problems found while cutting the input
+    route: Ranges = field(default_factory=lambda: Ranges(0))
+    originals: int = 0
+    idf: object = None
+
+    def __getitem__(self, name: str) -> list:  # type: ignore[type-arg]
+        return self.handles[name]
+
+
+def _read(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    ex = r.ex
+    read = [ex.submit(A.read_part, part, i, r.s.read, name="read") for i, part in enumerate(r.parts)]
+    problems = [p for part in ex.gather(each(ex, pick, read, 1, name="problems")) for p in part]
+    r.summary.problems = r.planned + problems
+    return {"frames": each(ex, pick, read, 0, name="frame")}
+
+
 def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], settings: Settings | None = None) -> Summary:
     """Cluster ``sources`` into stories on ``ex``; write ``out/articles/`` (every
     article with ``story_id`` and ``duplicate_of``) and ``out/stories/`` (one
-    row per story) as Parquet, one file per bucket."""
+    row per story) as Parquet, one file per bucket.
+
+    Each stage keeps its outputs until no later stage needs them. Should a
+    stage fail because the cluster lost data that it can no longer recompute
+    (Dask forgets the lineage of what no client holds), the stage is run
+    again from its inputs - or, if those are lost too, from an earlier stage.
+    """
     s = settings or Settings()
-    q = s.buckets
     summary = Summary(out=str(out))
-    clock = _Clock(ex, summary.seconds)
-    parts, summary.problems = A.plan_parts(list(sources), s.part_bytes)
+    parts, planned = A.plan_parts(list(sources), s.part_bytes)
     summary.partitions = len(parts)
+    r = _Run(ex, s, Path(out), summary, parts, planned=planned)
+    clock = _Clock(ex, summary.seconds)
+    lost = getattr(ex, "lost", ())
+    i = retries = 0
+    while i < len(STAGES):
+        name, needs, stage = STAGES[i]
+        try:
+            with clock(name) as done:
+                made = stage(r)
+                done([h for handles in made.values() for h in handles])
+        except lost:
+            retries += 1
+            if retries > MAX_RETRIES:
+                raise
+            i = _resume(r, i)
+            continue
+        if made.get("empty") is not None:
+            return _nothing(summary, r.out)
+        r.handles.update(made)
+        later = {n for _, ns, _ in STAGES[i + 1:] for n in ns}
+        for key in [k for k in r.handles if k not in later]:
+            del r.handles[key]  # nothing later reads it: let the cluster free it
+        i += 1
+    summary.retries = retries
+    (r.out / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+    return summary
 
-    with clock("read") as done:
-        read = [ex.submit(A.read_part, part, i, s.read, name="read") for i, part in enumerate(parts)]
-        frames = each(ex, _pick, read, 0, name="frame")
-        done(frames)
-        summary.problems += [p for part in ex.gather(each(ex, _pick, read, 1, name="problems")) for p in part]
-        del read
 
-    with clock("clean") as done:
-        lines = each(ex, A.line_rows, frames)
-        docs = ex.gather(each(ex, _pick, lines, 1))
-        counted = ex.gather(each(ex, A.count_lines, shuffle(ex, each(ex, _pick, lines, 0), "line", q, "lines"), LINE_MIN))
-        learner = ex.put(A.learner_from(counted, docs))
-        cleaned = each(ex, A.drop_boilerplate, frames, learner)
-        del frames, lines
-        # one row per id, numbered in id order (the single-process order), sent to the bucket of its number
-        kept = each(ex, A.winners, shuffle(ex, each(ex, A.ids_of, cleaned), "id", q, "ids"))
-        index = rank(ex, kept, "zero", q, tie="id", name="order-ids")
-        route = Ranges(index.total)
-        numbers = shuffle(ex, each(ex, A.article_index, index.parts), "part", len(parts), "numbers", route=Value())
-        arts = each(ex, A.by_index, shuffle(ex, pairwise(ex, A.with_index, cleaned, numbers), "ix", q, "articles", route))
-        done(arts)
-        del cleaned, kept, index, numbers
+MAX_RETRIES = 8
 
-    with clock("copies") as done:
-        copy_of = _copies(ex, arts, s.copies, q, route)
-        done(copy_of)
 
-    with clock("features") as done:
-        feats = pairwise(ex, _original_features, arts, copy_of, s.stories.weights)
-        n = sum(ex.gather(each(ex, _length, feats)))
-        counts = shuffle(ex, each(ex, S.feature_counts, feats), "fid", q, "df")
-        idf = ex.put(S.Idf.of(n, ex.gather(each(ex, S.sum_counts, counts, 2))))
-        done(feats)
+def _resume(r: _Run, failed: int) -> int:
+    """The latest stage, up to ``failed``, whose inputs are all still held and alive."""
+    alive = getattr(r.ex, "alive", lambda handles: True)
+    for j in range(failed, -1, -1):
+        needs = STAGES[j][1]
+        if all(n in r.handles and alive(r.handles[n]) for n in needs):
+            return j
+    return 0
 
-    with clock("slices") as done:
-        clusters, members = _slices(ex, feats, n, idf, s.stories, q)
-        done(members)
 
-    with clock("stitch") as done:
-        stories = _stitch(ex, clusters, s.stories, q, route) if n > s.stories.exact_limit else None
-        done(stories or [])
+def _clean(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    ex, q = r.ex, r.s.buckets
+    lines = each(ex, A.line_rows, r["frames"])
+    docs = ex.gather(each(ex, pick, lines, 1))
+    counted = ex.gather(each(ex, A.count_lines, shuffle(ex, each(ex, pick, lines, 0), "line", q, "lines"), LINE_MIN))
+    learner = ex.put(A.learner_from(counted, docs))
+    return {"cleaned": each(ex, A.drop_boilerplate, r["frames"], learner)}
 
-    with clock("split") as done:
-        keys = shuffle(ex, members, "rep", q, "members", route)
-        if stories is not None:
-            keys = pairwise(ex, S.story_keys, keys, shuffle(ex, stories, "ix", q, "stories", route))
-        else:
-            keys = each(ex, _own_story, keys)
-        leads = pairwise(ex, S.with_leads, shuffle(ex, keys, "ix", q, "keys", route), feats)
-        labels = each(ex, S.split_stories, shuffle(ex, leads, "story", q, "leads"), s.stories)
-        done(labels)
-        del keys, leads, feats
 
-    with clock("write") as done:
-        labels = shuffle(ex, labels, "ix", q, "labels", route)
-        copied = shuffle(ex, copy_of, "original", q, "copy-of", route)
-        copy_labels = shuffle(ex, pairwise(ex, _copy_labels, copied, labels), "ix", q, "copy-labels", route)
-        final = [ex.submit(_finish, a, l, c, name="finish") for a, l, c in zip(arts, labels, copy_labels)]
-        root = Path(out)
-        written = [ex.submit(_write, f, str(root / "articles" / f"part-{j:05d}.parquet"), name="write-articles")
-                   for j, f in enumerate(final)]
-        story_rows = shuffle(ex, each(ex, _story_rows, final), "story_id", q, "story-rows")
-        told = [ex.submit(_write_stories, r, str(root / "stories" / f"part-{j:05d}.parquet"), name="write-stories")
-                for j, r in enumerate(story_rows)]
-        counts_ = ex.gather(written)
-        summary.stories = sum(ex.gather(told))
-        done([])
-    summary.articles = sum(c[0] for c in counts_)
-    summary.copies = sum(c[1] for c in counts_)
-    summary.originals = summary.articles - summary.copies
+def _number(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    """One row per id, numbered in id order (the single-process order), sent to the bucket of its number."""
+    ex, q = r.ex, r.s.buckets
+    kept = each(ex, A.winners, shuffle(ex, each(ex, A.ids_of, r["cleaned"]), "id", q, "ids"))
+    index = rank(ex, kept, "zero", q, tie="id", name="order-ids")
+    if index.total == 0:
+        return {"empty": []}
+    r.route = Ranges(index.total)
+    numbers = shuffle(ex, each(ex, A.article_index, index.parts), "part", len(r.parts), "numbers", route=Value())
+    moved = shuffle(ex, pairwise(ex, A.with_index, r["cleaned"], numbers), "ix", q, "articles", r.route)
+    return {"arts": each(ex, A.by_index, moved)}
+
+
+def _copies_stage(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    return {"copy_of": _copies(r.ex, r["arts"], r.s.copies, r.s.buckets, r.route)}
+
+
+def _features(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    ex, q = r.ex, r.s.buckets
+    feats = pairwise(ex, _original_features, r["arts"], r["copy_of"], r.s.stories.weights)
+    r.originals = sum(ex.gather(each(ex, _length, feats)))
+    counts = shuffle(ex, each(ex, S.feature_counts, feats), "fid", q, "df")
+    r.idf = ex.put(S.Idf.of(r.originals, ex.gather(each(ex, S.sum_counts, counts, 2))))
+    return {"feats": feats}
+
+
+def _slices_stage(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    clusters, members = _slices(r.ex, r["feats"], r.originals, r.idf, r.s.stories, r.s.buckets)
+    return {"clusters": clusters, "members": members}
+
+
+def _stitch_stage(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    if r.originals <= r.s.stories.exact_limit:  # one slice: nothing to stitch
+        return {"stories": []}
+    return {"stories": _stitch(r.ex, r["clusters"], r.s.stories, r.s.buckets, r.route)}
+
+
+def _split(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    ex, q, route = r.ex, r.s.buckets, r.route
+    keys = shuffle(ex, r["members"], "rep", q, "members", route)
+    if r["stories"]:
+        keys = pairwise(ex, S.story_keys, keys, shuffle(ex, r["stories"], "ix", q, "stories", route))
+    else:
+        keys = each(ex, _own_story, keys)
+    leads = pairwise(ex, S.with_leads, shuffle(ex, keys, "ix", q, "keys", route), r["feats"])
+    return {"labels": each(ex, S.split_stories, shuffle(ex, leads, "story", q, "leads"), r.s.stories)}
+
+
+def _write_stage(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
+    ex, q, route, root = r.ex, r.s.buckets, r.route, r.out
+    labels = shuffle(ex, r["labels"], "ix", q, "labels", route)
+    copied = shuffle(ex, r["copy_of"], "original", q, "copy-of", route)
+    copy_labels = shuffle(ex, pairwise(ex, _copy_labels, copied, labels), "ix", q, "copy-labels", route)
+    final = [ex.submit(_finish, a, lab, c, name="finish") for a, lab, c in zip(r["arts"], labels, copy_labels)]
+    written = [ex.submit(_write, f, str(root / "articles" / f"part-{j:05d}.parquet"), name="write-articles")
+               for j, f in enumerate(final)]
+    story_rows = shuffle(ex, each(ex, _story_rows, final), "story_id", q, "story-rows")
+    told = [ex.submit(_write_stories, rows, str(root / "stories" / f"part-{j:05d}.parquet"), name="write-stories")
+            for j, rows in enumerate(story_rows)]
+    counts = ex.gather(written)
+    r.summary.stories = sum(ex.gather(told))
+    r.summary.articles = sum(c[0] for c in counts)
+    r.summary.copies = sum(c[1] for c in counts)
+    r.summary.originals = r.summary.articles - r.summary.copies
+    return {}
+
+
+# (name, the handles it reads, the stage): a stage's outputs live until no later stage reads them
+STAGES = [
+    ("read", (), _read),
+    ("clean", ("frames",), _clean),
+    ("number", ("cleaned",), _number),
+    ("copies", ("arts",), _copies_stage),
+    ("features", ("arts", "copy_of"), _features),
+    ("slices", ("feats",), _slices_stage),
+    ("stitch", ("clusters",), _stitch_stage),
+    ("split", ("members", "stories", "feats"), _split),
+    ("write", ("labels", "copy_of", "arts"), _write_stage),
+]
+
+
+def _nothing(summary: Summary, root: Path) -> Summary:
+    """No article was read: empty tables, so that what reads the output finds it."""
+    _write(pd.DataFrame({c: pd.Series([], dtype=object) for c in OUTPUT_COLUMNS}), str(root / "articles" / "part-00000.parquet"))
+    _write_stories(pd.DataFrame(columns=["story_id", "id", "duplicate_of", "title", "source", "day"]),
+                   str(root / "stories" / "part-00000.parquet"))
     (root / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -175,7 +269,7 @@ class _Clock:
         wait = getattr(self.ex, "wait", None)
         if wait is not None and pending:
             wait(pending)
-        self.seconds[stage] = time.perf_counter() - start
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 # --- stages composed of several moves -----------------------------------------------------
@@ -212,7 +306,7 @@ def _slices(ex: Executor, feats: list, n: int, idf, params: ClusterParams, q: in
         stop = min(n, -(-hi // size) * size)
         needed = [ranked.parts[j] for j in ranked.covering(first, stop)]
         out.append(ex.submit(S.slice_clusters, first, stop, params, idf, whole, *needed, name="slice"))
-    return each(ex, _pick, out, 0, name="clusters"), each(ex, _pick, out, 1, name="members")
+    return each(ex, pick, out, 0, name="clusters"), each(ex, pick, out, 1, name="members")
 
 
 def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int, route: Ranges) -> list:  # type: ignore[type-arg]
