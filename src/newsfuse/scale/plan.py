@@ -249,8 +249,8 @@ STAGES = [
 def _nothing(summary: Summary, root: Path) -> Summary:
     """No article was read: empty tables, so that what reads the output finds it."""
     _write(pd.DataFrame({c: pd.Series([], dtype=object) for c in OUTPUT_COLUMNS}), str(root / "articles" / "part-00000.parquet"))
-    _write_stories(pd.DataFrame(columns=["story_id", "id", "duplicate_of", "title", "source", "day"]),
-                   str(root / "stories" / "part-00000.parquet"))
+    _write_stories(pd.DataFrame({c: pd.Series([], dtype=object) for c in ["story_id", "id", "duplicate_of", "title", "source"]})
+                   .assign(day=pd.Series([], dtype=np.float64)), str(root / "stories" / "part-00000.parquet"))
     (root / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2) + "\n", encoding="utf-8")
     return summary
 
@@ -294,7 +294,7 @@ def _original_features(arts: pd.DataFrame, copy_of: pd.DataFrame, weights) -> pd
 
 def _slices(ex: Executor, feats: list, n: int, idf, params: ClusterParams, q: int) -> tuple[list, list]:  # type: ignore[no-untyped-def,type-arg]
     """Clusters and memberships of every slice of ``exact_limit`` reports in (time, id) order."""
-    ranked = rank(ex, feats, "day", q, name="order-reports")
+    ranked = rank(ex, each(ex, _linked_columns, feats), "day", q, name="order-reports")
     size = params.exact_limit
     whole = n <= size
     out = []
@@ -307,6 +307,11 @@ def _slices(ex: Executor, feats: list, n: int, idf, params: ClusterParams, q: in
         needed = [ranked.parts[j] for j in ranked.covering(first, stop)]
         out.append(ex.submit(S.slice_clusters, first, stop, params, idf, whole, *needed, name="slice"))
     return each(ex, pick, out, 0, name="clusters"), each(ex, pick, out, 1, name="members")
+
+
+def _linked_columns(feats: pd.DataFrame) -> pd.DataFrame:
+    """What linkage inside a slice reads (the lead features wait for the split)."""
+    return feats[["ix", "day", "fids", "vals"]]
 
 
 def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int, route: Ranges) -> list:  # type: ignore[type-arg]
@@ -382,21 +387,30 @@ def _story_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["story_id", "id", "duplicate_of", "title", "source", "day"]]
 
 
+STORY_COLUMNS = ["story_id", "articles", "originals", "copies", "sources", "founder", "title", "first_published",
+                 "last_published"]
+
+
 def _write_stories(rows: pd.DataFrame, path: str) -> int:
     """One row per story: its founder (earliest original) and title, counts and time span."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    out = []
-    for sid, group in rows.groupby("story_id", sort=True):
-        originals = group[group["duplicate_of"].isna()]
-        founder = originals.assign(_d=np.nan_to_num(originals["day"].to_numpy(np.float64), nan=np.inf)).sort_values(
-            ["_d", "id"]).iloc[0]
-        days = group["day"].dropna()
-        out.append({
-            "story_id": sid, "articles": len(group), "originals": len(originals), "copies": len(group) - len(originals),
-            "sources": int(originals["source"].dropna().nunique()), "founder": founder["id"], "title": founder["title"],
-            "first_published": pd.to_datetime(days.min() * 86400, unit="s", utc=True) if len(days) else pd.NaT,
-            "last_published": pd.to_datetime(days.max() * 86400, unit="s", utc=True) if len(days) else pd.NaT,
-        })
-    pd.DataFrame(out, columns=["story_id", "articles", "originals", "copies", "sources", "founder", "title",
-                               "first_published", "last_published"]).to_parquet(path, index=False)
+    rows = rows.assign(original=rows["duplicate_of"].isna(), _d=np.nan_to_num(rows["day"].to_numpy(np.float64), nan=np.inf))
+    groups = rows.groupby("story_id", sort=True)
+    originals = rows[rows["original"]]
+    founders = originals.sort_values(["_d", "id"]).drop_duplicates("story_id").set_index("story_id")
+    out = pd.DataFrame({
+        "articles": groups.size(),
+        "originals": groups["original"].sum().astype(np.int64),
+        "sources": originals.groupby("story_id")["source"].nunique(),
+        "first_published": groups["day"].min(),
+        "last_published": groups["day"].max(),
+    })
+    out["copies"] = out["articles"] - out["originals"]
+    out["sources"] = out["sources"].fillna(0).astype(np.int64)
+    out["founder"] = founders["id"].reindex(out.index)
+    out["title"] = founders["title"].reindex(out.index)
+    for col in ("first_published", "last_published"):
+        out[col] = pd.to_datetime(out[col] * 86400, unit="s", utc=True)
+    out = out.reset_index().rename(columns={"index": "story_id"})
+    out[STORY_COLUMNS].to_parquet(path, index=False)
     return len(out)
