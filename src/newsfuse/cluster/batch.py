@@ -11,6 +11,7 @@ windows, not with the square of the batch.
 
 from __future__ import annotations
 
+import heapq
 import math
 
 import numpy as np
@@ -237,8 +238,6 @@ def stitch(
     ``slice_of``, clusters of one slice are not compared: exact linkage inside
     the slice already kept them apart.
     """
-    import heapq
-
     uniq, inverse = np.unique(labels, return_inverse=True)
     k = len(uniq)
     if k < 2:
@@ -246,13 +245,7 @@ def stitch(
     assign = sp.csr_matrix((np.ones(len(labels)), (inverse, np.arange(len(labels)))), shape=(k, len(labels)))
     sums = (assign @ x).tocsr()
     sizes = np.bincount(inverse, minlength=k).astype(float)
-    first = np.full(k, np.inf)
-    last = np.full(k, -np.inf)
-    dated = ~np.isnan(days)
-    np.minimum.at(first, inverse[dated], days[dated])
-    np.maximum.at(last, inverse[dated], days[dated])
-    first[np.isinf(first)] = np.nan
-    last[np.isinf(last)] = np.nan
+    first, last = time_spans(inverse, days, k)
     norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
     means = (sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ sums).tocsr()
     centre = (first + last) / 2
@@ -265,48 +258,74 @@ def stitch(
     if len(r) == 0:
         return labels
 
-    def gap_decay(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        gap = np.maximum.reduce([np.zeros(len(a)), first[a] - last[b], first[b] - last[a]])
-        return time_decay(gap, window, scale)
-
     dots = np.asarray(sums[r].multiply(sums[c]).sum(axis=1)).ravel()
-    link = dots / (sizes[r] * sizes[c]) * gap_decay(r, c)
+    link = dots / (sizes[r] * sizes[c]) * gap_decay(first, last, r, c, window, scale)
     keep = link >= threshold
-    heap = [(-v, int(a), int(b)) for v, a, b in zip(link[keep].tolist(), r[keep].tolist(), c[keep].tolist())]
-    heapq.heapify(heap)
-    parent = np.arange(k)
-    vectors: dict[int, sp.csr_matrix] = {}
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def vector(a: int) -> sp.csr_matrix:
-        return vectors.get(a, sums[a])
-
-    while heap:
-        _, a, b = heapq.heappop(heap)
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        if (ra, rb) != (a, b):  # one side grew since this pair was scored: score it again
-            value = float(vector(ra).multiply(vector(rb)).sum()) / (sizes[ra] * sizes[rb])
-            value *= float(gap_decay(np.array([ra]), np.array([rb]))[0])
-            if value >= threshold:
-                heapq.heappush(heap, (-value, ra, rb))
-            continue
-        parent[rb] = ra
-        vectors[ra] = vector(ra) + vector(rb)
-        vectors.pop(rb, None)
-        sizes[ra] += sizes[rb]
-        if not np.isnan(first[rb]):
-            first[ra] = first[rb] if np.isnan(first[ra]) else min(first[ra], first[rb])
-            last[ra] = last[rb] if np.isnan(last[ra]) else max(last[ra], last[rb])
-    roots = np.array([find(i) for i in range(k)])[inverse]
+    roots = merge_greedily(link[keep], r[keep], c[keep], sums, sizes, first, last, threshold, window=window, scale=scale)
+    roots = roots[inverse]
     # label each report with the first report of its cluster
     rep: dict[int, int] = {}
     for idx, root in enumerate(roots.tolist()):
         rep.setdefault(root, idx)
     return np.array([rep[root] for root in roots.tolist()])
+
+
+def time_spans(inverse: np.ndarray, days: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first and last day of each of ``k`` clusters (``inverse``: each report's cluster; NaN: undated)."""
+    first = np.full(k, np.inf)
+    last = np.full(k, -np.inf)
+    dated = ~np.isnan(days)
+    np.minimum.at(first, inverse[dated], days[dated])
+    np.maximum.at(last, inverse[dated], days[dated])
+    first[np.isinf(first)] = np.nan
+    last[np.isinf(last)] = np.nan
+    return first, last
+
+
+def gap_decay(first: np.ndarray, last: np.ndarray, a: np.ndarray, b: np.ndarray, window: float, scale: float) -> np.ndarray:
+    """The time decay between clusters ``a`` and ``b`` spanning days ``first`` to ``last`` (NaN: undated)."""
+    gap = np.maximum.reduce([np.zeros(len(a)), first[a] - last[b], first[b] - last[a]])
+    return time_decay(gap, window, scale)
+
+
+def merge_greedily(
+    link: np.ndarray, a: np.ndarray, b: np.ndarray, sums: sp.csr_matrix, sizes: np.ndarray, first: np.ndarray,
+    last: np.ndarray, threshold: float, *, window: float, scale: float,
+) -> np.ndarray:
+    """The root cluster of each of the ``len(sizes)`` clusters after merging, most
+    similar first, the pairs (``a`` < ``b``) whose average ``link`` reaches the
+    threshold; a merged cluster is scored anew before it merges again.
+    ``sizes``, ``first`` and ``last`` are updated in place."""
+    heap = [(-v, int(x), int(y)) for v, x, y in zip(link.tolist(), a.tolist(), b.tolist())]
+    heapq.heapify(heap)
+    parent = np.arange(len(sizes))
+    vectors: dict[int, sp.csr_matrix] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def vector(x: int) -> sp.csr_matrix:
+        return vectors.get(x, sums[x])
+
+    while heap:
+        _, x, y = heapq.heappop(heap)
+        rx, ry = find(x), find(y)
+        if rx == ry:
+            continue
+        if (rx, ry) != (x, y):  # one side grew since this pair was scored: score it again
+            value = float(vector(rx).multiply(vector(ry)).sum()) / (sizes[rx] * sizes[ry])
+            value *= float(gap_decay(first, last, np.array([rx]), np.array([ry]), window, scale)[0])
+            if value >= threshold:
+                heapq.heappush(heap, (-value, rx, ry))
+            continue
+        parent[ry] = rx
+        vectors[rx] = vector(rx) + vector(ry)
+        vectors.pop(ry, None)
+        sizes[rx] += sizes[ry]
+        if not np.isnan(first[ry]):
+            first[rx] = first[ry] if np.isnan(first[rx]) else min(first[rx], first[ry])
+            last[rx] = last[ry] if np.isnan(last[rx]) else max(last[rx], last[ry])
+    return np.array([find(i) for i in range(len(sizes))])

@@ -18,8 +18,6 @@
 
 from __future__ import annotations
 
-import heapq
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -148,13 +146,7 @@ def _link_slice(rows: pd.DataFrame, number: int, params: ClusterParams, idf: Idf
     assign = sp.csr_matrix((np.ones(len(ids)), (inverse[by_id], np.arange(len(ids)))), shape=(k, len(ids)))
     sums = (assign @ x[by_id]).tocsr()
     vocab = np.unique(counts.ids)
-    first = np.full(k, np.inf)
-    last = np.full(k, -np.inf)
-    dated = ~np.isnan(days)
-    np.minimum.at(first, inverse[dated], days[dated])
-    np.maximum.at(last, inverse[dated], days[dated])
-    first[np.isinf(first)] = np.nan
-    last[np.isinf(last)] = np.nan
+    first, last = batch.time_spans(inverse, days, k)
     bounds = sums.indptr
     clusters = pd.DataFrame({
         "ix": reps,  # a cluster is named by its representative, so clusters order as articles do
@@ -233,60 +225,22 @@ def stitch_edges(
 
 def merge_component(clusters: pd.DataFrame, edges: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
     """(ix, story) for the clusters of one component: greedy average-linkage
-    merging, most similar first, a merged cluster compared anew (as
-    :func:`newsfuse.cluster.batch.stitch`). ``story``: the first cluster of
-    the merged story."""
+    merging, most similar first (:func:`newsfuse.cluster.batch.merge_greedily`,
+    as the single-process stitch). Clusters are numbered in ``ix`` order, the
+    order of the single-process cluster indices, so ties pop alike.
+    ``story``: the first cluster of the merged story."""
     clusters = clusters.drop_duplicates("ix").sort_values("ix").reset_index(drop=True)
     sums, _ = _sums(clusters)
-    index = {cid: i for i, cid in enumerate(clusters["ix"].tolist())}
-    sizes = clusters["size"].to_numpy(np.float64).copy()
-    first = clusters["first"].to_numpy(np.float64).copy()
-    last = clusters["last"].to_numpy(np.float64).copy()
-    k = len(clusters)
-
-    def decay(a: int, b: int) -> float:
-        gap = max(0.0, first[a] - last[b], first[b] - last[a])
-        gap = 0.0 if math.isnan(gap) else gap
-        return float(batch.time_decay(np.array([gap]), params.window_days, params.scale_days)[0])
-
-    # cluster ids are ordered as the single-process cluster indices, so (−link, a, b) pops in the same order
-    heap = [(-v, index[a], index[b]) for a, b, v in zip(edges["a"].tolist(), edges["b"].tolist(), edges["link"].tolist())]
-    heapq.heapify(heap)
-    parent = np.arange(k)
-    vectors: dict[int, sp.csr_matrix] = {}
-
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def vector(a: int) -> sp.csr_matrix:
-        return vectors.get(a, sums[a])
-
-    while heap:
-        _, a, b = heapq.heappop(heap)
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        if (ra, rb) != (a, b):
-            value = float(vector(ra).multiply(vector(rb)).sum()) / (sizes[ra] * sizes[rb]) * decay(ra, rb)
-            if value >= params.threshold:
-                heapq.heappush(heap, (-value, ra, rb))
-            continue
-        parent[rb] = ra
-        vectors[ra] = vector(ra) + vector(rb)
-        vectors.pop(rb, None)
-        sizes[ra] += sizes[rb]
-        if not np.isnan(first[rb]):
-            first[ra] = first[rb] if np.isnan(first[ra]) else min(first[ra], first[rb])
-            last[ra] = last[rb] if np.isnan(last[ra]) else max(last[ra], last[rb])
-    roots = np.array([find(i) for i in range(k)])
-    smallest: dict[int, int] = {}
-    for i, root in enumerate(roots.tolist()):
-        smallest.setdefault(root, i)  # clusters are in id order: the first is the smallest
     ids = clusters["ix"].to_numpy(np.int64)
-    return pd.DataFrame({"ix": ids, "story": ids[[smallest[r] for r in roots.tolist()]]})
+    a, b = np.searchsorted(ids, edges["a"].to_numpy(np.int64)), np.searchsorted(ids, edges["b"].to_numpy(np.int64))
+    roots = batch.merge_greedily(
+        edges["link"].to_numpy(np.float64), a, b, sums, clusters["size"].to_numpy(np.float64).copy(),
+        clusters["first"].to_numpy(np.float64).copy(), clusters["last"].to_numpy(np.float64).copy(),
+        params.threshold, window=params.window_days, scale=params.scale_days)
+    first_of: dict[int, int] = {}
+    for i, root in enumerate(roots.tolist()):
+        first_of.setdefault(root, i)  # clusters are in ix order: the first is the smallest
+    return pd.DataFrame({"ix": ids, "story": ids[[first_of[r] for r in roots.tolist()]]})
 
 
 def with_root(clusters: pd.DataFrame, roots: pd.DataFrame) -> pd.DataFrame:
