@@ -161,10 +161,10 @@ def main(articles: int = 1_000_000, baseline: int = 100_000, workers: int = 2) -
         small.unlink()
         big_run = on_dask(big, Path(tmp) / "out", workers)
         peak = max(big_run["peak_worker_rss_mb"])
-        result["large"] = {"articles": articles, "seconds": round(big_run["seconds"], 1), **big_run["summary"],
+        result["large"] = {**big_run["summary"], "wall_seconds": round(big_run["seconds"], 1),
                            "peak_worker_rss_mb": big_run["peak_worker_rss_mb"]}
         result["projection"] = projection(articles, big_run["seconds"], workers, peak)
-    stages = result["large"]["seconds"] if isinstance(result["large"]["seconds"], dict) else big_run["summary"]["seconds"]
+    stages = big_run["summary"]["seconds"]
     print()
     print(table([[f"{articles:,}", f"{big_run['seconds']:.0f}", f"{result['projection']['articles_per_s_per_worker']:,.0f}",
                   ", ".join(f"{m:,}" for m in big_run["peak_worker_rss_mb"])]],
