@@ -100,6 +100,20 @@ def test_local_executor_equal_with_duplicate_ids_and_problems(tmp_path):
     assert titles["title"].str.endswith("(updated)").sum() == 10
 
 
+def test_slices_stitching_and_undated_reports_equal(client, tmp_path):
+    """Small slices force cross-slice stitching; ECB+ reports have no dates, the stream's have."""
+    from newsfuse.cluster import ClusterParams
+
+    params = ClusterParams(exact_limit=200)
+    paths = stream_file(tmp_path, 1500, parts=1) + [str(need(ECB))]
+    expected = Pipeline(cluster_params=params).run(paths)
+    settings = Settings(buckets=5, part_bytes=300_000, stories=params)
+    for ex, out in ((LocalExecutor(), tmp_path / "local"), (DaskExecutor(client), tmp_path / "dask")):
+        summary = run(ex, paths, out, settings)
+        assert summary.stories > 100
+        assert_same(written(out), (expected.story_of, expected.copy_of))
+
+
 @pytest.mark.parametrize("n", [100_000])
 def test_generated_stream_equal_on_dask(client, tmp_path, n):
     paths = stream_file(tmp_path, n, parts=4)

@@ -186,6 +186,7 @@ def stitch_edges(
     rare features of the clusters' mean vectors, within reach in time, at most
     ``STITCH_TOP`` per cluster."""
     frame = concat(*parts).drop_duplicates("ix").sort_values("rank", kind="stable").reset_index(drop=True)
+    frame = frame[_taking_part(frame, rows, cols, undated_from, params)].reset_index(drop=True)
     sums, vocab = _sums(frame)
     norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
     means = (sp.diags(1.0 / np.where(norms > 0, norms, 1.0)) @ sums).tocsr()
@@ -193,21 +194,12 @@ def stitch_edges(
     rank = frame["rank"].to_numpy(np.int64)
     by_id = frame["ix"].to_numpy(np.int64)  # clusters in the single-process order
     row_idx = np.flatnonzero((rank >= rows[0]) & (rank < rows[1]))
+    undated = np.flatnonzero(rank >= undated_from)
     t = params.threshold
-    if cols is None:
-        col_idx = np.arange(len(frame))
-    else:
-        centre = frame["centre"].to_numpy(np.float64)
-        reach = batch.reach_days(t, params.window_days, params.scale_days) + 30
-        in_cols = np.flatnonzero((rank >= cols[0]) & (rank < cols[1]))
-        lo = centre[row_idx[0]] - reach
-        hi = centre[row_idx[-1]] + reach
-        col_idx = in_cols[(centre[in_cols] >= lo) & (centre[in_cols] <= hi)]
+    col_idx = np.arange(len(frame)) if cols is None else np.setdiff1d(np.arange(len(frame)), undated)
     pairs = [batch._products(rare, row_idx, col_idx, t, STITCH_TOP, rank=by_id)]
-    if cols is not None:  # a dated block also meets every undated cluster
-        undated = np.flatnonzero(rank >= undated_from)
-        if len(undated):
-            pairs.append(batch._products(rare, row_idx, undated, t, STITCH_TOP, rank=by_id))
+    if cols is not None and len(undated):  # a dated block also meets every undated cluster
+        pairs.append(batch._products(rare, row_idx, undated, t, STITCH_TOP, rank=by_id))
     r = np.concatenate([p[0] for p in pairs])
     c = np.concatenate([p[1] for p in pairs])
     slices = frame["slice"].to_numpy(np.int64)
@@ -216,11 +208,26 @@ def stitch_edges(
     first, last = frame["first"].to_numpy(np.float64), frame["last"].to_numpy(np.float64)
     sizes = frame["size"].to_numpy(np.float64)
     dots = np.asarray(sums[r].multiply(sums[c]).sum(axis=1)).ravel()
-    gap = np.maximum.reduce([np.zeros(len(r)), first[r] - last[c], first[c] - last[r]])
-    link = dots / (sizes[r] * sizes[c]) * batch.time_decay(gap, params.window_days, params.scale_days)
+    link = dots / (sizes[r] * sizes[c]) * batch.gap_decay(first, last, r, c, params.window_days, params.scale_days)
     keep = link >= t
     a, b = by_id[r[keep]], by_id[c[keep]]
     return pd.DataFrame({"a": np.minimum(a, b), "b": np.maximum(a, b), "link": link[keep]})
+
+
+def _taking_part(frame: pd.DataFrame, rows: tuple[int, int], cols: tuple[int, int] | None, undated_from: int,
+                 params: ClusterParams) -> np.ndarray:
+    """Which clusters of the (rank-sorted) frame a block compares: its own, the
+    dated ones within reach of its time span, and the undated ones - all of
+    them for an undated block. Vectors are only built for these."""
+    rank = frame["rank"].to_numpy(np.int64)
+    own = (rank >= rows[0]) & (rank < rows[1])
+    if cols is None:
+        return np.ones(len(frame), bool)
+    centre = frame["centre"].to_numpy(np.float64)
+    reach = batch.reach_days(params.threshold, params.window_days, params.scale_days) + 30
+    lo, hi = centre[own][0] - reach, centre[own][-1] + reach
+    near = (rank >= cols[0]) & (rank < cols[1]) & (centre >= lo) & (centre <= hi)
+    return own | near | (rank >= undated_from)
 
 
 def merge_component(clusters: pd.DataFrame, edges: pd.DataFrame, params: ClusterParams) -> pd.DataFrame:
