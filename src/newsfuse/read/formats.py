@@ -6,7 +6,6 @@ streamed, and one bad row or record never stops the rest.
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import re
