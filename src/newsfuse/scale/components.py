@@ -24,7 +24,7 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from .engine import Executor, Ranges, each, pick, shuffle
+from .engine import Executor, Ranges, each, gathered, pick, shuffle
 
 MAX_ROUNDS = 64
 
@@ -94,7 +94,7 @@ def components(ex: Executor, edges: list, buckets: int, route: Ranges, *, name: 
     current = shuffle(ex, edges, "hi", buckets, name=f"{name}-start")
     settled = each(ex, _settle, current, name=f"{name}-settle")
     current = each(ex, pick, settled, 0)
-    digests = ex.gather(each(ex, pick, settled, 1))
+    digests = gathered(ex, pick, settled, 1)
     for _ in range(MAX_ROUNDS):
         sym = shuffle(ex, each(ex, _symmetric, current, name=f"{name}-sym"), "u", buckets, name=f"{name}-large")
         larger = each(ex, large_star, sym, name=f"{name}-large-star")
@@ -102,7 +102,7 @@ def components(ex: Executor, edges: list, buckets: int, route: Ranges, *, name: 
         smaller = each(ex, small_star, [ex.submit(_dedup, g) for g in grouped], name=f"{name}-small-star")
         settled = each(ex, _settle, shuffle(ex, smaller, "hi", buckets, name=f"{name}-settle"), name=f"{name}-settle")
         current = each(ex, pick, settled, 0)
-        new = ex.gather(each(ex, pick, settled, 1))
+        new = gathered(ex, pick, settled, 1)
         if new == digests:
             break
         digests = new

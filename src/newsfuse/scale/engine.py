@@ -122,6 +122,7 @@ def pairwise(ex: Executor, fn: Callable[..., Any], left: Sequence[Any], right: S
     return [ex.submit(fn, a, b, *args, name=name or fn.__name__) for a, b in zip(left, right)]
 
 
-def total(ex: Executor, fn: Callable[[Any], Any], parts: Sequence[Any], name: str = "") -> list[Any]:
-    """``fn`` of every part, gathered (for small results: counts, samples, digests)."""
-    return ex.gather(each(ex, fn, parts, name=name))
+def gathered(ex: Executor, fn: Callable[..., Any], parts: Sequence[Any], *args: Any, name: str = "") -> list[Any]:
+    """``fn(part, *args)`` of every part, brought back to the client (for small
+    results only: counts, samples, digests)."""
+    return ex.gather(each(ex, fn, parts, *args, name=name))

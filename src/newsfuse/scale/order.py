@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .engine import Executor, Value, each, shuffle
+from .engine import Executor, Value, each, gathered, shuffle
 
 SAMPLES = 64  # keys sampled per partition
 
@@ -78,12 +78,12 @@ class Ranked:
 def rank(ex: Executor, parts: list, by: str, buckets: int, tie: str = "ix", name: str = "order") -> Ranked:  # type: ignore[type-arg]
     """``parts`` (frames with a float column ``by`` and a unique column ``tie``) in
     the global order (``by`` with NaN last, then ``tie``), as ``buckets`` ranked partitions."""
-    samples = sorted(s for part in ex.gather(each(ex, _sample, parts, by, tie, name=f"{name}-sample")) for s in part)
+    samples = sorted(s for part in gathered(ex, _sample, parts, by, tie, name=f"{name}-sample") for s in part)
     splitters = [samples[int(len(samples) * q / buckets)] for q in range(1, buckets)] if samples else []
     assigned = each(ex, _assign, parts, by, tie, ex.put(splitters), name=f"{name}-assign")
     ranges = each(ex, _sorted, shuffle(ex, assigned, "_range", buckets, name=f"{name}-move", route=Value()), by, tie,
                   name=f"{name}-sort")
-    sizes = ex.gather(each(ex, _bounds, ranges, by, name=f"{name}-sizes"))
+    sizes = gathered(ex, _bounds, ranges, by, name=f"{name}-sizes")
     starts = np.concatenate([[0], np.cumsum([s[0] for s in sizes])]).astype(int).tolist()
     ranked = [ex.submit(_ranked, r, start, name=f"{name}-rank") for r, start in zip(ranges, starts)]
     return Ranked(ranked, starts, [s[1] for s in sizes], [s[2] for s in sizes])

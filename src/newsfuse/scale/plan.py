@@ -31,7 +31,7 @@ from . import articles as A
 from . import copies as C
 from . import stories as S
 from .components import canonical, components
-from .engine import Executor, Ranges, Value, each, pairwise, pick, shuffle
+from .engine import Executor, Ranges, Value, each, gathered, pairwise, pick, shuffle
 from .order import Ranked, rank
 
 LINE_MIN = 3  # a line seen in fewer articles than this is never boilerplate (see RepeatedLines.test)
@@ -96,7 +96,7 @@ class _Run:
 def _read(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
     ex = r.ex
     read = [ex.submit(A.read_part, part, i, r.s.read, name="read") for i, part in enumerate(r.parts)]
-    problems = [p for part in ex.gather(each(ex, pick, read, 1, name="problems")) for p in part]
+    problems = [p for part in gathered(ex, pick, read, 1, name="problems") for p in part]
     r.summary.problems = r.planned + problems
     return {"frames": each(ex, pick, read, 0, name="frame")}
 
@@ -159,8 +159,8 @@ def _resume(r: _Run, failed: int) -> int:
 def _clean(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
     ex, q = r.ex, r.s.buckets
     lines = each(ex, A.line_rows, r["frames"])
-    docs = ex.gather(each(ex, pick, lines, 1))
-    counted = ex.gather(each(ex, A.count_lines, shuffle(ex, each(ex, pick, lines, 0), "line", q, "lines"), LINE_MIN))
+    docs = gathered(ex, pick, lines, 1)
+    counted = gathered(ex, A.count_lines, shuffle(ex, each(ex, pick, lines, 0), "line", q, "lines"), LINE_MIN)
     learner = ex.put(A.learner_from(counted, docs))
     return {"cleaned": each(ex, A.drop_boilerplate, r["frames"], learner)}
 
@@ -185,9 +185,9 @@ def _copies_stage(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
 def _features(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
     ex, q = r.ex, r.s.buckets
     feats = pairwise(ex, _original_features, r["arts"], r["copy_of"], r.s.stories.weights)
-    r.originals = sum(ex.gather(each(ex, _length, feats)))
+    r.originals = sum(gathered(ex, _length, feats))
     counts = shuffle(ex, each(ex, S.feature_counts, feats), "fid", q, "df")
-    r.idf = ex.put(S.Idf.of(r.originals, ex.gather(each(ex, S.sum_counts, counts, 2))))
+    r.idf = ex.put(S.Idf.of(r.originals, gathered(ex, S.sum_counts, counts, 2)))
     return {"feats": feats}
 
 
@@ -316,13 +316,12 @@ def _linked_columns(feats: pd.DataFrame) -> pd.DataFrame:
 
 def _stitch(ex: Executor, clusters: list, params: ClusterParams, q: int, route: Ranges) -> list:  # type: ignore[type-arg]
     """(ix, story) of every cluster, after stitching."""
-    k = sum(ex.gather(each(ex, _length, clusters)))
+    k = sum(gathered(ex, _length, clusters))
     limit = max(50, int(0.01 * k))
-    common_rows = ex.gather(each(ex, S.sum_counts, shuffle(ex, each(ex, S.feature_counts, clusters), "fid", q, "cdf"),
-                                 limit + 1))
+    common_rows = gathered(ex, S.sum_counts, shuffle(ex, each(ex, S.feature_counts, clusters), "fid", q, "cdf"), limit + 1)
     common = ex.put(np.sort(np.concatenate([t["fid"].to_numpy(np.int64) for t in common_rows])))
     ranked = rank(ex, clusters, "centre", q, name="order-clusters")
-    dated = int(sum(np.nan_to_num(ex.gather(each(ex, _dated, ranked.parts)))))
+    dated = sum(gathered(ex, _dated, ranked.parts))
     reach = reach_days(params.threshold, params.window_days, params.scale_days) + 30
     undated = ranked.covering(dated, ranked.total)
     edges = []
