@@ -74,6 +74,8 @@ class IngestReport:
 
 @dataclass(slots=True)
 class StoryRow:
+    """A stored story: ``articles`` reports, ``sources`` independent ones (copies count once)."""
+
     id: str
     headline: str | None
     articles: int
@@ -84,6 +86,8 @@ class StoryRow:
 
 @dataclass(slots=True)
 class Hit:
+    """A matching article: ``snippet`` marks the matches ``[like this]``; ``score`` is BM25 (lower is better)."""
+
     article_id: str
     story_id: str | None
     title: str | None

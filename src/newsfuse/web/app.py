@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -432,28 +432,15 @@ def _search(service: Service, query: str, limit: int, problems: list[str]) -> li
 # --------------------------------------------------------------------------- JSON API
 
 
+@dataclass(slots=True)
+class StoryOut(StoryRow):
+    """A stored story: ``articles`` reports, ``sources`` independent ones (copies count once), and their languages."""
+
+    languages: list[str]
+
+
 def _json_api(app: FastAPI, service: Service) -> None:
     from pydantic import BaseModel
-
-    class StoryOut(BaseModel):
-        """A stored story: ``articles`` reports, ``sources`` independent ones (copies count once)."""
-
-        id: str
-        headline: str | None
-        articles: int
-        sources: int
-        first_seen: str | None
-        last_seen: str | None
-        languages: list[str]
-
-    class HitOut(BaseModel):
-        """A matching article: ``snippet`` marks the matches ``[like this]``; ``score`` is BM25 (lower is better)."""
-
-        article_id: str
-        story_id: str | None
-        title: str | None
-        snippet: str
-        score: float
 
     class SourceText(BaseModel):
         """A source of a brief with its cleaned text (the text ``spans`` point into)."""
@@ -469,7 +456,7 @@ def _json_api(app: FastAPI, service: Service) -> None:
         published_via: str | None
         text: str
 
-    app.state.models = (StoryOut, HitOut, SourceText)
+    app.state.models = (StoryOut, Hit, SourceText)
 
     @app.get("/api/stories", response_model=list[StoryOut], summary="Stories, latest activity first",
              tags=["stories"], responses={400: {"description": "a query the full-text index cannot take"}})
@@ -503,7 +490,7 @@ def _json_api(app: FastAPI, service: Service) -> None:
             raise HTTPException(404, f"story {story_id} has no source {n}")
         return _json({**asdict(brief.sources[n - 1]), "text": brief.texts.get(n, "")})
 
-    @app.get("/api/search", response_model=list[HitOut], summary="Full-text search of the articles",
+    @app.get("/api/search", response_model=list[Hit], summary="Full-text search of the articles",
              tags=["search"], responses={400: {"description": "a query the full-text index cannot take"}})
     def api_search(q: str = Query(..., min_length=1, max_length=500,
                                   description='every word must match; "quoted phrases" are kept'),
