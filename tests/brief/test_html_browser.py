@@ -12,6 +12,7 @@ import pytest
 
 from newsfuse.brief.render import to_html
 
+from ..browser import Watched as WatchedPage
 from ..conftest import ROOT
 from .test_render import BREAKOUT, SCRIPT, hostile_brief, minimal_brief
 
@@ -34,34 +35,15 @@ def browser():
         b.close()
 
 
-class Watched:
-    """A page with every dialog, console error, page error and request recorded."""
+class Watched(WatchedPage):
+    """The brief file at ``path`` opened: any other request is stray."""
 
-    def __init__(self, browser, path: Path) -> None:
-        self.dialogs: list[str] = []
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.requests: list[str] = []
+    def __init__(self, chromium, path: Path) -> None:  # type: ignore[no-untyped-def]
         self.url = path.as_uri()
-        self.page = browser.new_page(viewport={"width": 1100, "height": 900})
-        self.page.on("dialog", self._dialog)
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
-        self.page.on("request", lambda r: r.url != self.url and self.requests.append(r.url))
-        self.page.goto(self.url)
-        self.page.wait_for_load_state("load")
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def assert_quiet(self) -> None:
-        assert self.dialogs == [], f"a payload opened a dialog: {self.dialogs}"
-        assert self.page_errors == [], f"script ran and failed: {self.page_errors}"
-        # A CSP violation in the console means markup got through the escaping.
-        assert self.console_errors == [], f"console errors: {self.console_errors[:3]}"
-        assert self.requests == [], f"the page fetched something: {self.requests}"
-        assert self.page.evaluate(CANARY) == [None, None, 0]
+        page = chromium.new_page(viewport={"width": 1100, "height": 900})
+        super().__init__(page, lambda url: url == self.url, CANARY, [None, None, 0])
+        page.goto(self.url)
+        page.wait_for_load_state("load")
 
 
 def write(tmp_path: Path, name: str, html: str) -> Path:

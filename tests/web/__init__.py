@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from ..browser import Watched as WatchedPage
 from ..conftest import EXAMPLES, ROOT, SEEDS, need
 
 CHROMIUM = "/usr/bin/chromium"
@@ -178,31 +179,11 @@ def need_browser():  # type: ignore[no-untyped-def]
     return pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
 
 
-class Watched:
-    """A page with every dialog, console error, page error and off-site request recorded."""
+class Watched(WatchedPage):
+    """A page of the server at ``origin``: a request anywhere else is stray."""
 
     def __init__(self, context, origin: str) -> None:  # type: ignore[no-untyped-def]
-        self.dialogs: list[str] = []
-        self.console_errors: list[str] = []
-        self.page_errors: list[str] = []
-        self.offsite: list[str] = []
-        self.page = context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.page_errors.append(str(e)))
-        self.page.on("request", lambda r: r.url.startswith(origin) or self.offsite.append(r.url))
-
-    def _dialog(self, dialog) -> None:  # type: ignore[no-untyped-def]
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def assert_quiet(self) -> None:
-        assert self.dialogs == [], f"a payload opened a dialog: {self.dialogs}"
-        assert self.page_errors == [], f"script failed: {self.page_errors}"
-        # A CSP violation shows in the console: markup got through the escaping.
-        assert self.console_errors == [], f"console errors: {self.console_errors[:3]}"
-        assert self.offsite == [], f"the page fetched from elsewhere: {self.offsite}"
-        assert self.page.evaluate(CANARY) == [None, None, None]
+        super().__init__(context.new_page(), lambda url: url.startswith(origin), CANARY, [None, None, None])
 
 
 def shot(page, name: str, *, full_page: bool = True, locator=None) -> Path:  # type: ignore[no-untyped-def]
