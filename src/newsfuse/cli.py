@@ -458,6 +458,21 @@ def eval_clustering(gold: str, pred: str | None, online: bool, fmt: str) -> None
         click.echo(f"{name:9s} precision {s['precision']:.4f}  recall {s['recall']:.4f}  F1 {s['f1']:.4f}")
 
 
+@eval_group.command("brief")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--event", "events", multiple=True, help="Score only this event (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def eval_brief(gold_dir: str, events: tuple[str, ...], fmt: str) -> None:
+    """Claims, differences and summary of the briefs of annotated events, per event and pooled
+    (GOLD_DIR holds inputs/<event>.jsonl and gold/<event>.gold.json, as data/claims-dev)."""
+    from .evaluate.brief import evaluate, events_in
+
+    if not events_in(gold_dir):
+        raise click.UsageError(f"{gold_dir} has no inputs/<event>.jsonl with gold/<event>.gold.json")
+    result = evaluate(gold_dir, events or None)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False) if fmt == "json" else result.as_text())
+
+
 @eval_group.command("attribution")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
