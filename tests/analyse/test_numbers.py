@@ -246,6 +246,12 @@ def test_compatible_durations() -> None:
     assert compatible(one("nearly an hour"), one("lasted 45 minutes")) is False  # beyond 20 %
 
 
+def test_nearly_a_precise_figure_stays_close_below_it() -> None:
+    assert compatible(one("injured almost 50 people"), one("injured 40 people")) is False
+    assert compatible(one("injured almost 50 people"), one("injured 47 people")) is True
+    assert compatible(one("nearly an hour"), one("lasted 50 minutes")) is True  # a coarse unit: vaguer
+
+
 def test_compatible_counts() -> None:
     assert compatible(one("212 passengers"), one("214 passengers")) is False
     assert compatible(one("212 passengers"), one("212 passengers")) is True

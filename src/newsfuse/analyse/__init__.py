@@ -28,10 +28,11 @@ from typing import Protocol
 
 from ..model import Article
 from ..text import sentence_spans
+from .clauses import Clause
 from .model import ArticleAnalysis, Entity, Mention, Quantity, Quote, Sentence, StoryAnalysis, TimeExpression
 
 __all__ = [
-    "Analyzer", "ArticleAnalysis", "Entity", "Mention", "Quantity", "Quote", "Sentence", "StoryAnalysis",
+    "Analyzer", "ArticleAnalysis", "Clause", "Entity", "Mention", "Quantity", "Quote", "Sentence", "StoryAnalysis",
     "TimeExpression", "analyse_story", "default_analyzer", "sentences",
 ]
 
@@ -41,8 +42,14 @@ def sentences(text: str) -> list[Sentence]:
     return [Sentence(a, b, text[a:b]) for a, b in sentence_spans(text)]
 
 
+# Bumped whenever what the per-article extractors return changes: stored reads of an older
+# version are then read again rather than used.
+READ_VERSION = 3
+
+
 def _key(article: Article) -> str:
-    return article.id + ":" + hashlib.blake2b(article.text.encode("utf-8"), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(article.text.encode("utf-8"), digest_size=8).hexdigest()
+    return f"{article.id}:{digest}:v{READ_VERSION}"
 
 
 class Analyzer:
@@ -113,10 +120,12 @@ class _Read:
     numbers: list[Quantity]
     quotes: list[Quote]
     expressions: list  # temporal.Expression: date expressions with their tense  # type: ignore[type-arg]
+    clauses: list[Clause]
 
 
 def _read_one(text: str, language: str | None) -> _Read:
     """Parse one article and run the per-article extractors (a pure function of the text)."""
+    from .clauses import extract_clauses
     from .entities import extract_mentions
     from .nlp import parse
     from .numbers import extract_numbers
@@ -125,7 +134,8 @@ def _read_one(text: str, language: str | None) -> _Read:
 
     doc = parse(text)
     return _Read(extract_mentions(text, doc), extract_numbers(text, doc),
-                 extract_quotes(text, doc, language=language or "en"), find_expressions(text, doc))
+                 extract_quotes(text, doc, language=language or "en"), find_expressions(text, doc),
+                 extract_clauses(doc, sentence_spans(text)))
 
 
 def _read_job(job: tuple[str, str | None]) -> _Read:
@@ -189,6 +199,7 @@ def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | Non
             dates=resolve(r.expressions, a.text, base, confidence),
             numbers=r.numbers,
             quotes=r.quotes,
+            clauses=r.clauses,
             base_date=base,
             base_date_via=via,
             base_date_confidence=confidence,

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .clauses import Clause
 
 
 @dataclass(slots=True)
@@ -91,6 +94,7 @@ class Quantity:
     unit: str | None = None
     counts: str | None = None
     qualifier: str | None = None  # "up to", "more than", "at least", "nearly", ...
+    verb: str | None = None  # the verb it is an argument of, lower case ("injured" in "injured almost 50")
 
 
 @dataclass(slots=True)
@@ -132,6 +136,7 @@ class ArticleAnalysis:
     dates: list[TimeExpression] = field(default_factory=list)
     numbers: list[Quantity] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)  # the clauses of every sentence (see .clauses)
     base_date: date | None = None  # what relative dates were resolved against
     base_date_via: str | None = None  # published, estimated-from-story, estimated-from-text, none
     base_date_confidence: float = 0.0

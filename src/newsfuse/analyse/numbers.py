@@ -94,7 +94,7 @@ __all__ = ["extract_numbers", "compatible", "count_key", "DEFAULT_TOLERANCE"]
 
 DEFAULT_TOLERANCE = 0.2
 """Relative tolerance of an approximate statement ("about 50" is 40-60,
-"nearly an hour" 48-60 minutes)."""
+"nearly an hour" 48-60 minutes; "almost 50", a precise figure, 45-50)."""
 
 # ---------------------------------------------------------------------------
 # Lexicon
@@ -466,9 +466,30 @@ def extract_numbers(text: str, doc: Doc | None = None) -> list[Quantity]:
             continue
         q = _quantity(ctx, m, pos)
         if q is not None:
+            q.verb = _governing_verb(doc, q)
             out.append(q)
             pos = q.end
     return out
+
+
+_NOMINAL = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "pobj", "prep", "appos", "npadvmod", "conj",
+                      "cc", "det", "advmod", "case", "obl", "nummod:gov", "flat"})
+
+
+def _governing_verb(doc: Doc, q: Quantity) -> str | None:
+    """The verb whose argument the number (or the noun it counts) is: "injured" for "injured
+    almost 50", "killing" for "killing at least seven people"."""
+    span = doc.char_span(q.start, q.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    tok = span[-1]
+    for _ in range(6):
+        if tok.pos_ in ("VERB", "AUX") and tok.i not in range(span.start, span.end):
+            return tok.lower_
+        if tok.head.i == tok.i or (tok.dep_ not in _NOMINAL and tok.i not in range(span.start, span.end)):
+            return tok.head.lower_ if tok.head.pos_ in ("VERB", "AUX") else None
+        tok = tok.head
+    return None
 
 
 def _parse_of(doc: Doc, text: str) -> bool:
@@ -479,14 +500,14 @@ def _parse_of(doc: Doc, text: str) -> bool:
     return last.idx + len(last.text_with_ws) == len(text) and text.startswith(first.text, first.idx)
 
 
-def compatible(a: Quantity, b: Quantity, tolerance: float = DEFAULT_TOLERANCE) -> bool | None:
+def compatible(a: Quantity, b: Quantity, tolerance: float = DEFAULT_TOLERANCE, *, same_thing: bool = False) -> bool | None:
     """Whether two statements of the same quantity can both be true.
 
     Each statement is read as an interval of values: an exact number is a
     point ("212 passengers"); a bound is open on one side ("at least 15",
     bounds inclusive, so "more than 14,000" admits 14,000); a range is its
     ends; an approximate statement widens by ``tolerance`` (relative) on
-    its open sides ("about 50" is 40-60, "nearly an hour" 48-60 minutes,
+    its open sides ("about 50" is 40-60, "nearly an hour" 48-60 minutes, "almost 50" 45-50;
     "just over 10" 10-12). Two statements are compatible when their
     intervals meet.
 
@@ -496,6 +517,9 @@ def compatible(a: Quantity, b: Quantity, tolerance: float = DEFAULT_TOLERANCE) -
         Two statements, normally of the same fact in two sources.
     tolerance : float, default=0.2
         Relative slack of an approximate statement.
+    same_thing : bool, default=False
+        The caller knows the two count the same thing (the same verb: "injuring 40",
+        "injured almost 50"): plain numbers compare even without a counted noun.
 
     Returns
     -------
@@ -508,7 +532,7 @@ def compatible(a: Quantity, b: Quantity, tolerance: float = DEFAULT_TOLERANCE) -
     """
     if a.unit != b.unit:
         return None
-    if a.unit is None:
+    if a.unit is None and not same_thing:
         ka, kb = count_key(a.counts), count_key(b.counts)
         if ka is None or kb is None or ka != kb:
             return None
@@ -1179,11 +1203,27 @@ def _interval(q: Quantity, tolerance: float) -> tuple[float, float]:
         return q.low, q.high
     if q.low is not None:  # "at least 15"; approximate: "just over 10"
         return q.low, (q.low + abs(q.low) * t) if q.approx else math.inf
-    if q.high is not None:  # "up to 100,000"; approximate: "nearly an hour"
-        return (q.high - abs(q.high) * t) if q.approx else -math.inf, q.high
+    if q.high is not None:  # "up to 100,000"; approximate: "nearly an hour", "almost 50"
+        return (q.high - abs(q.high) * _below(q, t)) if q.approx else -math.inf, q.high
     if q.approx:
         return q.value - abs(q.value) * t, q.value + abs(q.value) * t
     return q.value, q.value
+
+
+_WRITTEN_NUMBER = re.compile(r"\d[\d,.]*|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+
+
+def _below(q: Quantity, t: float) -> float:
+    """How far below its figure "nearly"/"almost" reaches: the full slack for a figure of one or
+    a few coarse units ("nearly an hour" may be 50 minutes), half of it for a figure written with
+    ten or more ("almost 50" is not 40)."""
+    figures = []
+    for w in _WRITTEN_NUMBER.findall(q.text):
+        try:
+            figures.append(float(w.replace(",", "").rstrip(".")) if w[0].isdigit() else float(NUMBER_WORDS[w.lower()]))
+        except ValueError:
+            continue
+    return t / 2 if figures and max(figures) >= 10 else t
 
 
 def _kind_of(qualifier: str) -> str | None:

@@ -216,9 +216,11 @@ def _disagreements(c: Corroboration, people: set[str]) -> list[Disagreement]:
     out = [Disagreement(f"{d.person}'s title", "title", [ValueVariant(t, ns) for t, ns in d.variants])
            for d in c.role_differences]
     for f in c.fact_differences:
+        published = f.published or [None] * len(f.variants)
         out.append(Disagreement(f.about, f.kind, [
-            ValueVariant(text, sorted({i.source for i in items}), [(i.source, i.start, i.end) for i in items])
-            for text, items in f.variants]))
+            ValueVariant(text, sorted({s.unit.source for s in sides}), [(s.unit.source, s.start, s.end) for s in sides],
+                         when)
+            for (text, sides), when in zip(f.variants, published)], f.evolution))
     for m in c.quotes:
         origins = {c.sources.origin[i.source] for _, items in m.wordings for i in items}
         if m.direct and len(m.wordings) > 1 and len(origins) > 1:

@@ -108,16 +108,20 @@ class ValueVariant:
     value: str
     sources: list[int]
     spans: list[Span] = field(default_factory=list)
+    published: str | None = None  # for an evolution: when the latest report giving this value was published
 
 
 @dataclass(slots=True)
 class Disagreement:
     """Where sources differ. ``kind``: number, time, date, title (a person's
-    title or role), speaker (who said it), quote (the wording of one quote)."""
+    title or role), speaker (who said it), quote (the wording of one quote),
+    fact (one source states what another negates). ``evolution``: a figure
+    that changed between reports of different times (variants latest first)."""
 
     about: str
     kind: str
     variants: list[ValueVariant]
+    evolution: bool = False
 
 
 @dataclass(slots=True)
@@ -173,8 +177,8 @@ class Brief:
             timeline=[TimelineItem(**spans(x)) for x in d.get("timeline", [])],
             numbers=[NumberFact(**x) for x in d.get("numbers", [])],
             entities=[EntityFact(**{**x, "roles": variants(x.get("roles", []))}) for x in d.get("entities", [])],
-            disagreements=[Disagreement(x["about"], x["kind"], variants(x["variants"], ValueVariant))
-                           for x in d.get("disagreements", [])],
+            disagreements=[Disagreement(x["about"], x["kind"], variants(x["variants"], ValueVariant),
+                                        x.get("evolution", False)) for x in d.get("disagreements", [])],
             single_source=[SingleSource(**spans(x)) for x in d.get("single_source", [])],
             sources=[Source(**x) for x in d.get("sources", [])],
         )

@@ -18,12 +18,15 @@ import numpy as np
 
 from ..analyse.model import StoryAnalysis
 from ..pipeline import Story
-from .claims import AlignedClaim, Unit, align, anchored_claims, units_of
-from .facts import FactDifference, Item, differences, fact_items
+from .claims import AlignedClaim, align, support_matrix
+from .differences import FactDifference, differences, same_thing
+from .facts import Item, fact_items
+from .pairs import candidate_pairs, pair_model
 from .quotes import MergedQuote, merge_quotes, quote_items
 from .roles import RoleDifference, role_differences
 from .similarity import embed
-from .sources import Sources
+from .sources import Sources, link_provenance
+from .units import Unit, units_of
 
 __all__ = ["AlignedClaim", "Corroboration", "FactDifference", "Item", "MergedQuote", "RoleDifference", "Sources",
            "Unit", "corroborate", "embed"]
@@ -51,9 +54,13 @@ def corroborate(story: Story, analysis: StoryAnalysis) -> Corroboration:
     analyses = sorted(analysis.articles, key=lambda a: order.get(a.id, len(order)))
     units = units_of(analyses, sources)
     vectors = embed([u.text for u in units])
-    claims = align(units, sources, vectors)
-    claims = sorted(claims + anchored_claims(analysis, sources, claims),
-                    key=lambda c: (-sources.support(c.sources), min(u.position for u in c.units)))
+    clause_vectors = embed([u.clause for u in units])
+    link_provenance(sources, analyses, _by_article(units, vectors, sources))
+    pairs = candidate_pairs(units, [sources.origin[u.source] for u in units], clause_vectors, vectors)
+    model = pair_model()
+    S = support_matrix(len(units), pairs, model.predict_proba(pairs.X))
+    claims = align(units, sources, S, vectors)
+    claims.sort(key=lambda c: (-sources.support(c.sources), min(u.position for u in c.units)))
     facts = fact_items(analyses, sources)
     return Corroboration(
         sources=sources,
@@ -62,6 +69,14 @@ def corroborate(story: Story, analysis: StoryAnalysis) -> Corroboration:
         claims=claims,
         quotes=merge_quotes(quote_items(analyses, sources), sources),
         facts=facts,
-        fact_differences=differences(facts, sources),
+        fact_differences=differences(units, pairs, same_thing(model, pairs), sources),
         role_differences=role_differences(analysis.entities, sources),
     )
+
+
+def _by_article(units: list[Unit], vectors: np.ndarray, sources: Sources) -> dict[str, tuple[list[tuple[int, int]], np.ndarray]]:
+    """Each article's claim sentences (spans) and their embeddings, one row per sentence."""
+    rows: dict[str, dict[tuple[int, int], int]] = {}
+    for k, u in enumerate(units):
+        rows.setdefault(sources.articles[u.source - 1].id, {}).setdefault((u.start, u.end), k)
+    return {aid: (list(spans), vectors[list(spans.values())]) for aid, spans in rows.items()}

@@ -29,6 +29,7 @@ SAME_QUOTE = 0.55  # cosine of the quoted words above which compatible speakers 
 SAME_REPORT = 0.75  # the same for two reported (indirect) statements, whose wording is the reporter's
 SAME_WORDS = 0.9  # above this the words are the same whoever is named as the speaker
 SAME_WORDING = 90  # rapidfuzz ratio above which two wordings differ only by punctuation or a word
+_DESCRIPTION = re.compile(r"(?:the|a|an|this|that|its|his|her|their)\s", re.I)
 _UNKNOWN = {"he", "she", "it", "they", "and", "we", "i", "you", "this", "that", "who"}
 
 
@@ -41,9 +42,10 @@ class QuoteItem:
 
     @property
     def voices(self) -> set[str]:
-        """Who the words are given to: the speaker and whoever relayed them."""
+        """Who the words are given to, by name: the speaker and whoever relayed them. A
+        description ("the statement", "the president") names no one in particular."""
         names = {self.quote.speaker, self.quote.channel}
-        return {n for n in names if n and n.lower() not in _UNKNOWN}
+        return {n for n in names if n and n.lower() not in _UNKNOWN and not _DESCRIPTION.match(n)}
 
 
 @dataclass(slots=True)
@@ -119,8 +121,10 @@ def _relays(items: list[QuoteItem]) -> set[frozenset[str]]:
 
 
 def _compatible(a: QuoteItem, b: QuoteItem, relayed: set[frozenset[str]]) -> bool:
-    """The same voice, or one speaker and the aide some source names as relaying that speaker."""
-    return bool(a.voices & b.voices) or frozenset((a.quote.speaker, b.quote.speaker)) in relayed
+    """The same voice, one speaker and the aide some source names as relaying that speaker, or
+    a voice one source does not name ("the statement said", "the announcement concluded")."""
+    return bool(a.voices & b.voices) or frozenset((a.quote.speaker, b.quote.speaker)) in relayed or \
+        not (a.voices and b.voices)
 
 
 def _merged(items: list[QuoteItem]) -> MergedQuote:
@@ -134,27 +138,22 @@ def _merged(items: list[QuoteItem]) -> MergedQuote:
 
 def wordings(items: list[QuoteItem]) -> list[tuple[str, list[QuoteItem]]]:
     """Distinct wordings: a fragment of a longer quote ("colossal" of "colossal mistake")
-    and a wording that differs only in punctuation or a word are the same wording."""
+    and a wording that differs only in punctuation or a word are the same wording; words left
+    out inside a quote ("That person needs to be found" of "That person is dangerous and needs
+    to be found") make another wording: quotation marks promise the speaker's words."""
     ordered = sorted(items, key=lambda i: (-len(_norm(i.text)), i.source))
     out: list[tuple[str, list[QuoteItem]]] = []
     for it in ordered:
         n = _norm(it.text)
         for text, group in out:
             m = _norm(text)
-            if n in m or fuzz.ratio(n, m) >= SAME_WORDING or _excerpt(n, m):
+            if n in m or fuzz.ratio(n, m) >= SAME_WORDING:
                 group.append(it)
                 break
         else:
             out.append((_tidy(it.text), [it]))
     out.sort(key=lambda w: (-len({i.source for i in w[1]}), min(i.source for i in w[1])))
     return out
-
-
-def _excerpt(short: str, long: str) -> bool:
-    """Whether one wording is an excerpt of the other: every word of it is in the other
-    ("That person needs to be found" of "That person is dangerous and needs to be found")."""
-    words = short.split()
-    return len(words) >= 3 and set(words) <= set(long.split())
 
 
 def _tidy(text: str) -> str:

@@ -1,0 +1,330 @@
+"""Where independent sources that speak of the same thing differ.
+
+Every pair of units (clauses, :mod:`.units`) of independent sources that the
+pair scorer (:mod:`.pairs`) finds to be about one fact, whatever their
+details, is compared slot by slot (:mod:`.slots`):
+
+- **number**: the same kind of number (unit, counted noun, or the same
+  verb: "injuring 40", "injured almost 50") with values that cannot both
+  be true, or two bounds of one direction with different figures;
+- **date** and **time**: days or clock times that cannot both be right;
+- **fact**: one states it, the other negates it ("will meet the Queen",
+  "is unlikely to meet the Queen").
+
+Precision first. A pair is compared only when everything else about it
+agrees: when its number *and* its day differ, the two clauses speak of two
+events (a quake in September, another on Sunday), not of one event told
+two ways. Each value is set against its closest rival only (so a lone
+"8:40" faces the "07:40" of the grounding, not the "07:10" of the departure
+in the same sentence). A source that states both values is not taken to
+contradict itself. Values far apart (612 dead and 80) are two figures, not
+a difference.
+
+Figures that change between reports of different times (a toll rising
+through the day) are an *evolution*: listed with the latest report first,
+each with its time, rather than as a plain conflict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from ..analyse.model import Quantity, TimeExpression
+from ..analyse.numbers import count_key
+from .pairs import FEATURES, PairModel, Pairs, stem
+from .slots import compare_days, compare_times, number_agreement
+from .sources import Sources
+from .units import Unit
+
+SAME_THING = 0.45  # probability (details aside) from which two units speak of the same thing
+SAME_NUMBER = 0.05  # ... from which a number of one kind told with one verb is compared
+SAME_THING_POLARITY = 0.6  # ... for one to negate the other: the clauses must be close
+_DETAILS = ("numbers_agree", "numbers_conflict", "days_agree", "days_conflict", "negation_mismatch")
+_CUMULATIVE = re.compile(r"dead|death|die|kill|injur|wound|hurt|victim|casualt|missing|arrest|evacu|displac|"
+                         r"infect|case|signat|support|attend|vote|sign|protest|rescu|affect", re.I)
+
+
+@dataclass(slots=True)
+class Side:
+    """One source's statement of a disputed value."""
+
+    unit: Unit
+    value: str  # as written ("at least seven people")
+    start: int  # the value's span in the source's text
+    end: int
+    slot: Quantity | TimeExpression | None = None
+
+
+@dataclass(slots=True)
+class FactDifference:
+    """One fact stated with values that cannot all be true. ``variants``: (value as written, the
+    sides that state it), best supported first, or latest report first for an evolution."""
+
+    kind: str  # number, date, time, fact
+    about: str
+    variants: list[tuple[str, list[Side]]]
+    evolution: bool = False
+    published: list[str | None] = field(default_factory=list)  # per variant, its latest report's time
+
+
+@dataclass(slots=True)
+class _Conflict:
+    kind: str
+    strength: float
+    a: Side
+    b: Side
+
+
+def same_thing(model: PairModel, pairs: Pairs) -> np.ndarray:
+    """Per candidate pair: the probability that the two units speak of one fact, their numbers,
+    days and polarity aside (those are what is compared)."""
+    X = pairs.X.copy()
+    for name in _DETAILS:
+        X[:, FEATURES.index(name)] = 0.0
+    return model.predict_proba(X)
+
+
+def differences(units: Sequence[Unit], pairs: Pairs, same: np.ndarray, sources: Sources) -> list[FactDifference]:
+    """The differences between independent sources (see the module)."""
+    found: list[_Conflict] = []
+    for k, (i, j) in enumerate(zip(pairs.left.tolist(), pairs.right.tolist())):
+        if same[k] >= SAME_NUMBER:
+            found.extend(_conflicts(units[i], units[j], float(same[k])))
+    found = _closest_rivals(found, units, sources)
+    return _grouped(found, units, sources)
+
+
+def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
+    if compare_days(u.sentence_days, v.sentence_days) is False and compare_days(u.days, v.days) is not False:
+        return []  # their sentences are about different days: two events
+    numbers = [(x, y) for x in u.numbers for y in v.numbers if _comparable(x, u, y, v, strength)]
+    num = [(x, y) for x, y in numbers if number_agreement(x, y, same_thing=True) is False]
+    days = compare_days(u.days, v.days)
+    times = compare_times(u.times, v.times)
+    if strength < SAME_THING:
+        # a loose pair: only a number of one kind told with one verb ("injuring 40", "injured almost 50")
+        num = [(x, y) for x, y in num if _same_verb(x, u, y, v)]
+        if not num:
+            return []
+        days = times = None
+    kinds = bool(num) + (days is False) + (times is False)
+    same_verb = bool(u.predicate) and stem(u.predicate) == stem(v.predicate)
+    if kinds != 1:  # nothing differs, or two things do: two different events, not one told two ways
+        if kinds == 0 and u.negated != v.negated and strength >= SAME_THING_POLARITY and \
+                not (u.numbers or v.numbers) and same_verb and _same_arguments(u, v):
+            return [_Conflict("fact", strength, Side(u, u.clause, u.clause_start, u.clause_end),
+                              Side(v, v.clause, v.clause_start, v.clause_end))]
+        return []
+    if num:  # told with other verbs, two numbers must be in closer clauses to be one fact
+        return [_Conflict("number", strength, _number_side(u, x), _number_side(v, y)) for x, y in num
+                if _same_verb(x, u, y, v) or strength >= SAME_THING_POLARITY]
+    if not same_verb and strength < SAME_THING_POLARITY:
+        return []
+    kind, slots = ("date", (u.days, v.days)) if days is False else ("time", (u.times, v.times))
+    return [_Conflict(kind, strength, Side(u, x.text, x.start, x.end, x), Side(v, y.text, y.start, y.end, y))
+            for x in slots[0] for y in slots[1]
+            if (compare_days([x], [y]) if kind == "date" else compare_times([x], [y])) is False
+            and (kind == "time" or _dates_differ_as_written(x, y))]
+
+
+def _dates_differ_as_written(x: TimeExpression, y: TimeExpression) -> bool:
+    """Two days differ in what the sources wrote, not only in how each was resolved: one is a
+    calendar date, or they name different weekdays ("Friday" and "next Friday" are one day
+    read from two publication days)."""
+    if not (x.relative and y.relative):
+        return True
+    wx, wy = _WEEKDAY.findall(x.text.lower()), _WEEKDAY.findall(y.text.lower())
+    return bool(wx and wy and set(wx) != set(wy))
+
+
+_WEEKDAY = re.compile(r"monday|tuesday|wednesday|thursday|friday|saturday|sunday")
+
+
+def _same_arguments(u: Unit, v: Unit) -> bool:
+    a = {stem(w) for w in u.arguments}
+    b = {stem(w) for w in v.arguments}
+    return bool(a and b) and len(a & b) >= min(len(a), len(b)) / 2
+
+
+def number_key(q: Quantity, u: Unit) -> str:
+    """What a number counts or measures: its unit, its counted noun, or else the verb it is the
+    object of ("injuring 40")."""
+    if q.unit:
+        return q.unit
+    key = count_key(q.counts)
+    if key:
+        return f"count:{key}"
+    verb = q.verb or u.predicate
+    return f"verb:{stem(verb)}" if verb else "?"
+
+
+# Nouns that count people of no particular kind: "five people", "two villagers" and "three
+# residents" hurt by one quake are counts of one thing.
+PEOPLE = frozenset("person people individual resident villager civilian inhabitant citizen victim casualty".split())
+
+
+def _comparable(x: Quantity, u: Unit, y: Quantity, v: Unit, strength: float) -> bool:
+    kx, ky = number_key(x, u), number_key(y, v)
+    if kx == "?" or ky == "?":
+        return False
+    if kx == ky:
+        return True
+    if x.unit or y.unit:
+        return False
+    verb_x, verb_y = stem(x.verb or u.predicate or ""), stem(y.verb or v.predicate or "")
+    if not verb_x or verb_x != verb_y:
+        return False
+    nouns = {k.split(":", 1)[1] for k in (kx, ky) if k.startswith("count:")}
+    if len(nouns) < 2 or nouns <= PEOPLE:
+        return True  # a count of people and a bare count of one verb ("five people injured", "injuring 40")
+    # different nouns of one verb ("called six engines", "called four appliances"): only for a
+    # close pair, and when each clause counts one thing
+    return strength >= SAME_THING_POLARITY and len(u.numbers) == 1 and len(v.numbers) == 1
+
+
+def _same_verb(x: Quantity, u: Unit, y: Quantity, v: Unit) -> bool:
+    verb_x, verb_y = stem(x.verb or u.predicate or ""), stem(y.verb or v.predicate or "")
+    return bool(verb_x) and verb_x == verb_y
+
+
+def _number_side(u: Unit, q: Quantity) -> Side:
+    value = q.text
+    if q.counts and q.counts.lower() not in value.lower():
+        value = f"{value} {q.counts}"
+    return Side(u, value, q.start, q.end, q)
+
+
+def _closest_rivals(found: list[_Conflict], units: Sequence[Unit], sources: Sources) -> list[_Conflict]:
+    """Each stated value keeps only its strongest conflict, and a conflict stands only when it is
+    the strongest for both values; a source that also states the other value does not conflict."""
+    def key(s: Side) -> tuple[int, int, int]:
+        return s.unit.source, s.start, s.end
+
+    best: dict[tuple[int, int, int], float] = {}
+    for c in found:
+        for s in (c.a, c.b):
+            best[key(s)] = max(best.get(key(s), 0.0), c.strength)
+    kept = [c for c in found if c.strength >= best[key(c.a)] and c.strength >= best[key(c.b)]]
+    return [c for c in kept if not _says_both(c, found)]
+
+
+def _says_both(c: _Conflict, found: list[_Conflict]) -> bool:
+    """Whether the source of one side states the other side's value too (in another clause)."""
+    for side, other in ((c.a, c.b), (c.b, c.a)):
+        for unit_slot in (_slot_values(side.unit),):
+            if other.slot is not None and any(_same_value(other.slot, s) for s in unit_slot if s is not side.slot):
+                return True
+    return False
+
+
+def _slot_values(u: Unit) -> list[Quantity | TimeExpression]:
+    return [*u.numbers, *u.days, *u.times]
+
+
+def _same_value(x: Quantity | TimeExpression, y: Quantity | TimeExpression) -> bool:
+    if isinstance(x, Quantity) and isinstance(y, Quantity):
+        return x.value == y.value and x.unit == y.unit
+    if isinstance(x, TimeExpression) and isinstance(y, TimeExpression):
+        return (x.value, x.time) == (y.value, y.time)
+    return False
+
+
+def _grouped(found: list[_Conflict], units: Sequence[Unit], sources: Sources) -> list[FactDifference]:
+    """One difference per connected set of conflicting values, its variants by value."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def find(x: tuple[str, str]) -> tuple[str, str]:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    def node(c: _Conflict, s: Side) -> tuple[str, str]:
+        return c.kind, _norm(s.value)
+
+    for c in found:
+        parent[find(node(c, c.a))] = find(node(c, c.b))
+    groups: dict[tuple[str, str], list[_Conflict]] = {}
+    for c in found:
+        groups.setdefault(find(node(c, c.a)), []).append(c)
+    out = []
+    for conflicts in groups.values():
+        by_value: dict[str, list[Side]] = {}
+        for c in conflicts:
+            for s in (c.a, c.b):
+                sides = by_value.setdefault(_norm(s.value), [])
+                if all((x.unit.source, x.start) != (s.unit.source, s.start) for x in sides):
+                    sides.append(s)
+        variants = [(sides[0].value, sides + _also_stated(sides, units, sources)) for sides in by_value.values()]
+        variants.sort(key=lambda v: (-sources.support(s.unit.source for s in v[1]), min(s.unit.source for s in v[1])))
+        if len({sources.origin[s.unit.source] for _, sides in variants for s in sides}) < 2:
+            continue
+        first = conflicts[0]
+        diff = FactDifference(first.kind, _about(first), variants)
+        _mark_evolution(diff, sources)
+        out.append(diff)
+    return sorted(out, key=lambda d: (d.kind, d.about))
+
+
+def _also_stated(sides: list[Side], units: Sequence[Unit], sources: Sources) -> list[Side]:
+    """Other reports that state the same figure of the same kind: the other reports of a side's
+    provenance (copies, versions: cited so the lineage shows), and independent sources that tell
+    it with the same verb ("two people were hurt", "two villagers slightly injured")."""
+    origins = {sources.origin[s.unit.source] for s in sides}
+    have = {s.unit.source for s in sides}
+    out: list[Side] = []
+    for s in sides:
+        if not isinstance(s.slot, Quantity):
+            continue
+        for u in units:
+            if u.source in have:
+                continue
+            kin = sources.origin[u.source] in origins
+            q = next((q for q in u.numbers if q.value == s.slot.value and _comparable(s.slot, s.unit, q, u, 0.0)
+                      and (kin or _same_verb(s.slot, s.unit, q, u))), None)
+            if q is not None:
+                out.append(_number_side(u, q))
+                have.add(u.source)
+    return out
+
+
+def _norm(value: str) -> str:
+    return " ".join(re.findall(r"\w+", value.lower()))
+
+
+def _about(c: _Conflict) -> str:
+    if c.kind == "number":
+        q = c.a.slot
+        assert isinstance(q, Quantity)
+        what = f"number of {q.counts}" if q.counts else (q.unit or "number")
+        if what == "minute":
+            what = "duration"
+        return f"{what}: {c.a.unit.clause}"
+    if c.kind == "fact":
+        return f"whether {c.a.unit.clause}"
+    return f"{c.kind}: {c.a.unit.clause}"
+
+
+def _mark_evolution(diff: FactDifference, sources: Sources) -> None:
+    """A count that rises from report to report is an evolution: latest report first, with its time."""
+    if diff.kind != "number" or not _CUMULATIVE.search(diff.about):
+        return
+    times: list[datetime] = []
+    for _, sides in diff.variants:
+        stamps = [t for s in sides if (t := sources.articles[s.unit.source - 1].published) is not None]
+        if not stamps:
+            return
+        times.append(max(stamps, key=lambda t: t.timestamp()))
+    values = [float(sides[0].slot.value) for _, sides in diff.variants if isinstance(sides[0].slot, Quantity)]
+    if len(values) != len(times) or len({t.timestamp() for t in times}) < len(times):
+        return
+    order = sorted(range(len(times)), key=lambda k: times[k].timestamp())
+    if all(values[a] < values[b] for a, b in zip(order, order[1:])):
+        latest_first = order[::-1]
+        diff.variants = [diff.variants[k] for k in latest_first]
+        diff.published = [times[k].isoformat() for k in latest_first]
+        diff.evolution = True
