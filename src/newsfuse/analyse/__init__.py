@@ -23,8 +23,10 @@ import multiprocessing
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
+
+import numpy as np
 
 from ..model import Article
 from ..text import sentence_spans
@@ -44,7 +46,7 @@ def sentences(text: str) -> list[Sentence]:
 
 # Bumped whenever what the per-article extractors return changes: stored reads of an older
 # version are then read again rather than used.
-READ_VERSION = 3
+READ_VERSION = 8
 
 
 def _key(article: Article) -> str:
@@ -121,6 +123,9 @@ class _Read:
     quotes: list[Quote]
     expressions: list  # temporal.Expression: date expressions with their tense  # type: ignore[type-arg]
     clauses: list[Clause]
+    # the sentences' and clauses' texts and their embeddings, computed where the parse is (a
+    # worker), for the corroboration to find in the encoder's cache; not kept in a store
+    embedded: tuple[list[str], np.ndarray] | None = None
 
 
 def _read_one(text: str, language: str | None) -> _Read:
@@ -133,9 +138,20 @@ def _read_one(text: str, language: str | None) -> _Read:
     from .temporal import find_expressions
 
     doc = parse(text)
+    spans = sentence_spans(text)
+    clauses = extract_clauses(doc, spans)
     return _Read(extract_mentions(text, doc), extract_numbers(text, doc),
                  extract_quotes(text, doc, language=language or "en"), find_expressions(text, doc),
-                 extract_clauses(doc, sentence_spans(text)))
+                 clauses, _embedded([text[a:b] for a, b in spans] + [c.text for c in clauses]))
+
+
+def _embedded(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
+    from .. import embed
+
+    if not texts or not embed.available():
+        return None
+    texts = list(dict.fromkeys(texts))
+    return texts, embed.encoder().encode(texts)
 
 
 def _read_job(job: tuple[str, str | None]) -> _Read:
@@ -152,9 +168,12 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 1:
         return None
     if _POOL is None and "fork" in multiprocessing.get_all_start_methods():
+        from .. import embed
         from .nlp import nlp
 
         nlp()  # loaded before the fork: every worker starts warm
+        if embed.available():
+            embed.encoder().load()
         _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         _POOL.submit(int).result()  # a forking pool starts all its workers at the first job: now, not later
@@ -182,8 +201,9 @@ def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | Non
     pool = _pool(workers) if len(jobs) > 1 else None
     fresh = list(pool.map(_read_job, jobs)) if pool is not None else [_read_job(j) for j in jobs]
     if cache is not None and fresh:
-        cache.put_many({keys[i]: r for i, r in zip(todo, fresh)})
+        cache.put_many({keys[i]: replace(r, embedded=None) for i, r in zip(todo, fresh)})
     known.update({keys[i]: r for i, r in zip(todo, fresh)})
+    _remember_vectors(fresh)
     reads = [known[k] for k in keys]
     # date expressions are found once: they date the articles, then are resolved against those dates
     bases = estimate_base_dates(articles, expressions={a.id: r.expressions for a, r in zip(articles, reads)})
@@ -208,6 +228,15 @@ def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | Non
     _name_speakers(out, entities)
     timeline = build_timeline([(x.id, x.text, x.dates, x.sentences) for x in out])
     return StoryAnalysis(out, entities, timeline)
+
+
+def _remember_vectors(reads: list[_Read]) -> None:
+    """Embeddings the workers computed, into this process's encoder cache."""
+    from .. import embed
+
+    for r in reads:
+        if r.embedded is not None:
+            embed.encoder().remember(*r.embedded)
 
 
 _DETERMINERS = ("the ", "a ", "an ", "his ", "her ", "their ", "its ")

@@ -38,7 +38,10 @@ _RELATIVE = frozenset({"which", "who", "that", "whom", "whose", "où", "qui", "q
                        "quien", "der", "die", "das", "welche", "welcher"})
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "nsubj:pass", "dobj", "obj", "iobj", "pobj", "obl", "attr", "acomp",
                         "oprd", "agent", "nmod", "appos", "npadvmod"})
-MIN_CLAUSE_WORDS = 3  # a shorter clause ("he added") is folded into the one it hangs on
+MIN_CLAUSE_WORDS = 3
+# Conjunctions that only introduce a clause ("said that ..."): left off its words. Those that say
+# something (because, if, when) stay.
+_PLAIN_MARKS = frozenset("that que dass che whether".split())  # a shorter clause ("he added") is folded into the one it hangs on
 
 # Words that negate a predicate, per language (the English model labels them ``neg``; UD models do not).
 NEGATIONS = frozenset("""
@@ -74,7 +77,10 @@ class Clause:
     frame: bool = False
     predicate: str = ""  # the predicate's word, lower case ("hit", "injured")
     arguments: tuple[str, ...] = ()  # the head words of its subject, objects and complements
-    verbal: bool = True  # False for a sentence without a verb (a caption, a heading, a list)
+    verbal: bool = True  # False without a verb, or in a sentence without a finite one (a caption, a heading)
+    tense: str = "present"  # past, present, or future (also what may, should or is likely to happen)
+    asserted: bool = True  # False for a condition or a purpose ("if he visits", "to prove the vow"): not a claim
+    whole: bool = True  # it reads as a statement on its own: a subject (its own or borrowed) and a finite verb
 
 
 def extract_clauses(doc: Doc, sentences: list[tuple[int, int]]) -> list[Clause]:
@@ -101,6 +107,8 @@ def _is_predicate(tok: Token, first: int, last: int) -> bool:
 
 def _sentence_clauses(sent: list[Token]) -> list[Clause]:
     first, last = sent[0].i, sent[-1].i
+    # a sentence without a finite verb is a caption, a heading or a list, not a statement
+    finite = any("Fin" in t.morph.get("VerbForm") for t in sent)
     heads = [t for t in sent if _is_predicate(t, first, last)]
     own: dict[int, list[Token]] = {h.i: [] for h in heads}
     for tok in sent:
@@ -126,14 +134,18 @@ def _sentence_clauses(sent: list[Token]) -> list[Clause]:
         frame = _frames(head, own)
         text = _text(toks)
         subject = next((t for t in toks if t.head.i == h and t.dep_ in _SUBJECTS), None)
+        borrowed = None
         if not frame and (subject is None or subject.lower_ in _RELATIVE):
             borrowed = _borrowed_subject(head, own)
-            if borrowed:
+            if borrowed and not text.lower().startswith(borrowed.lower()):
                 text = f"{borrowed} {text}"
+        whole = subject is not None and subject.lower_ not in _RELATIVE and subject.tag_ != "VBG" and \
+            any("Fin" in t.morph.get("VerbForm") for t in toks if t.head.i == h or t.i == h)
         args = tuple(t.lower_ for t in toks if t.dep_ in _ARGUMENTS and not t.is_stop)
         out.append(Clause(toks[0].idx, toks[-1].idx + len(toks[-1].text), head.idx, text,
                           _negated(head, toks), frame, _predicate(head).lower_, args,
-                          head.pos_ in ("VERB", "AUX") or any(t.pos_ in ("VERB", "AUX") for t in toks)))
+                          finite and (head.pos_ in ("VERB", "AUX") or any(t.pos_ in ("VERB", "AUX") for t in toks)),
+                          _tense(head), _asserted(head), whole))
     return sorted(out, key=lambda c: (c.start, c.end))
 
 
@@ -152,7 +164,7 @@ def _owner(tok: Token, own: dict[int, list[Token]], first: int, last: int) -> in
 def _trimmed(toks: list[Token]) -> list[Token]:
     """Without punctuation and conjunctions at either end ("... has collapsed but")."""
     lo, hi = 0, len(toks)
-    while lo < hi and (toks[lo].is_punct or toks[lo].dep_ == "cc"):
+    while lo < hi and (toks[lo].is_punct or toks[lo].dep_ in ("cc", "mark") and toks[lo].lower_ in _PLAIN_MARKS):
         lo += 1
     while hi > lo and (toks[hi - 1].is_punct or toks[hi - 1].dep_ in ("cc", "mark")):
         hi -= 1
@@ -221,6 +233,49 @@ def _predicate(head: Token) -> Token:
             return head
         head = nxt
     return head
+
+
+_IRREALIS = frozenset("will would shall may might could should can must 'll wo ca sha "
+                      "werden wird würde könnte sollte kann muss va vont pourrait devrait peut doit "
+                      "va van podría debería puede debe".split())
+_PROSPECT = frozenset("likely unlikely expected due set going plan plans planned scheduled poised".split())
+
+
+def _tense(head: Token) -> str:
+    """past, present or future: what a clause tells happened, happens, or will (or may) happen.
+    Modal verbs and "likely to", "expected to" count as the future: not yet a fact."""
+    auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass", "aux:pass", "cop")]
+    if any(a.lower_ in _IRREALIS for a in auxes):
+        return "future"
+    up = head
+    for _ in range(3):  # "is unlikely to meet", "is expected to visit"
+        if up.dep_ != "xcomp" or up.head.i == up.i:
+            break
+        up = up.head
+        if up.lower_ in _PROSPECT or any(c.lower_ in _PROSPECT for c in up.children if c.dep_ == "acomp") or \
+                any(a.lower_ in _IRREALIS for a in up.children if a.dep_ == "aux"):
+            return "future"
+    if any(c.dep_ == "acomp" and c.lower_ in _PROSPECT for c in head.children) or \
+            (head.lower_ in _PROSPECT and any(c.dep_ == "xcomp" for c in head.children)):
+        return "future"
+    if "Past" in head.morph.get("Tense") and head.tag_ != "VBN" or any("Past" in a.morph.get("Tense") for a in auxes):
+        return "past"
+    return "present"
+
+
+_HYPOTHETICAL = frozenset("if unless whether lest si sinon ob falls wenn sofern si".split())
+
+
+def _asserted(head: Token) -> bool:
+    """Whether a clause states something as the case: not a condition ("if he visited the
+    capital"), a question ("whether the tests would end") or a purpose ("to prove the vow")."""
+    if head.dep_ not in ("advcl", "ccomp", "acl", "xcomp", "csubj"):
+        return True
+    marks = {c.lower_ for c in head.children if c.dep_ in ("mark", "aux") or c.dep_ == "advmod" and c.i < head.i}
+    if marks & _HYPOTHETICAL:
+        return False
+    # an infinitive hanging on a clause is its purpose ("... to prove the vow"), not a statement
+    return not (head.dep_ == "advcl" and "to" in marks and not any(c.dep_ in _SUBJECTS for c in head.children))
 
 
 def _negated(head: Token, toks: list[Token]) -> bool:

@@ -12,13 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import multiprocessing
-
 from ..analyse import Analyzer, default_analyzer
 from ..corroborate import corroborate
-from ..corroborate.claims import is_claim
 from ..model import Problem
-from ..text import sentence_spans
 from ..pipeline import Clustering, Pipeline, Story
 from .compose import compose_brief
 from .model import Brief
@@ -30,63 +26,8 @@ __all__ = ["Brief", "brief", "brief_story", "briefs_of", "to_html", "to_json", "
 def brief_story(story: Story, analyzer: Analyzer | None = None) -> Brief:
     """The brief of one story."""
     analyzer = analyzer or default_analyzer()
-    if analyzer.cached(story.articles):
-        analysis = analyzer.story(story.articles)
-    else:
-        # Another process embeds the sentences corroboration will compare while this one
-        # loads spaCy (one core) and its workers parse the articles.
-        ahead = _Ahead([t for a in story.articles for s, e in sentence_spans(a.text) if is_claim(t := a.text[s:e])])
-        analysis = analyzer.story(story.articles)
-        ahead.collect()
+    analysis = analyzer.story(story.articles)  # the parsing workers embed the sentences as they parse
     return compose_brief(story, analysis, corroborate(story, analysis))
-
-
-class _Ahead:
-    """Sentence embeddings computed in a forked process, collected into this process's cache.
-
-    A process, not a thread: the analysis forks its workers after this starts, and a
-    fork must not copy a running thread's locks. Nothing happens where fork is
-    unavailable, the model is missing, or every text is already cached."""
-
-    def __init__(self, texts: list[str]) -> None:
-        from .. import embed as model
-
-        self.texts = [t for t in dict.fromkeys(texts) if not model.encoder().cached(t)] if model.available() else []
-        self.process = None
-        if len(self.texts) < AHEAD_MIN_TEXTS or "fork" not in multiprocessing.get_all_start_methods():
-            return
-        ctx = multiprocessing.get_context("fork")
-        self.conn, send = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_embed_into, args=(self.texts, send), daemon=True)
-        self.process.start()
-        send.close()
-
-    def collect(self) -> None:
-        if self.process is None:
-            return
-        from .. import embed as model
-
-        try:
-            model.encoder().remember(self.texts, self.conn.recv())
-        except (EOFError, OSError):  # the helper died: corroboration embeds the texts itself
-            pass
-        finally:
-            self.conn.close()
-            self.process.join()
-
-
-AHEAD_MIN_TEXTS = 32  # fewer sentences are embedded faster than a process starts
-
-
-def _embed_into(texts: list[str], conn) -> None:  # type: ignore[no-untyped-def]
-    from .. import embed as model
-
-    from threadpoolctl import threadpool_limits
-
-    # One BLAS thread: two would spin-wait against the parsing workers for the same two cores.
-    with threadpool_limits(1):
-        conn.send(model.encoder().encode(texts))
-    conn.close()
 
 
 def briefs_of(clustering: Clustering, *, min_articles: int = 2, analyzer: Analyzer | None = None) -> list[Brief]:

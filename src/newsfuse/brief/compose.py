@@ -17,7 +17,7 @@ import numpy as np
 from ..analyse.model import Quantity, StoryAnalysis
 from ..analyse.numbers import count_key
 from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources, embed
-from ..corroborate.claims import dependent, garbled
+from ..corroborate.claims import as_sentence, dependent, garbled
 from ..corroborate.facts import slots
 from ..corroborate.similarity import cosine
 from ..pipeline import Story
@@ -39,7 +39,7 @@ def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Br
     brief.first_seen, brief.last_seen = (days[0], days[-1]) if days else (None, None)
     brief.texts = {c.sources.number[a.id]: a.text for a in story.articles}
     shared = [cl for cl in c.claims if c.support(cl) >= 2]
-    brief.claims = [_claim(cl, c.sources) for cl in shared]
+    brief.claims = _distinct([_claim(cl, c.sources) for cl in shared], shared)
     brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c)]
     brief.single_source = _single_source(c)
     brief.quotes = _quotes(c)
@@ -59,8 +59,13 @@ def _sources(story: Story, analysis: StoryAnalysis, numbers: Sources) -> list[So
         x = base.get(a.id)
         if x is not None and x.base_date and (published is None or x.base_date_via not in ("published", None)):
             published, via = x.base_date.isoformat(), x.base_date_via
+        copy_of, relation = None, None
+        link = numbers.lineage.get(n)
+        if link is not None:
+            relation = link[1]
+            copy_of = link[0] if relation == "copy" else None
         out.append(Source(n, a.id, a.source or _host(a.url), a.url or None, a.title, published, a.language,
-                          numbers.origin[n] if numbers.is_copy(n) else None, via))
+                          copy_of, via, link[0] if link else None, relation))
     return out
 
 
@@ -81,17 +86,33 @@ def _headline(story: Story, c: Corroboration) -> str:
 
 
 def _spans(cl: AlignedClaim) -> list[Span]:
-    return [(u.source, u.start, u.end) for u in cl.units]
+    return [(u.source, u.clause_start, u.clause_end) for u in cl.units]
 
 
 def _claim(cl: AlignedClaim, sources: Sources) -> Claim:
+    """A claim cites each source's sentence (what a reader checks); its spans point at the
+    clauses that state the fact. Confidence: the least probability, among the counted sources
+    other than the pivot's, that the source states the fact."""
     variants: dict[str, list[int]] = {}
     spans: dict[str, list[Span]] = {}
     for u in cl.units:
         variants.setdefault(u.text, []).append(u.source)
-        spans.setdefault(u.text, []).append((u.source, u.start, u.end))
+        spans.setdefault(u.text, []).append((u.source, u.clause_start, u.clause_end))
+    counted = [p for u, p in zip(cl.units, cl.support) if u is not cl.pivot and not sources.is_copy(u.source)]
     return Claim(cl.text, cl.sources, sources.support(cl.sources),
-                 [Variant(t, sorted(set(ns)), spans[t]) for t, ns in variants.items()], _spans(cl))
+                 [Variant(t, sorted(set(ns)), spans[t]) for t, ns in variants.items()], _spans(cl),
+                 round(min(counted, default=1.0), 3))
+
+
+def _distinct(claims: list[Claim], aligned: list[AlignedClaim]) -> list[Claim]:
+    """Claims whose shown sentence another claim already shows (two facts of one long sentence)
+    are shown by their own clause instead."""
+    seen: set[str] = set()
+    for claim, cl in zip(claims, aligned):
+        if claim.text in seen:
+            claim.text = as_sentence(cl.shown.clause)
+        seen.add(claim.text)
+    return claims
 
 
 def _summary(c: Corroboration) -> list[AlignedClaim]:

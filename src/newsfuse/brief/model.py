@@ -20,7 +20,10 @@ Span = tuple[int, int, int]  # (source number, start, end) in the source's clean
 
 @dataclass(slots=True)
 class Source:
-    """One report of the story. ``copy_of``: the number of the source it copies."""
+    """One report of the story. ``copy_of``: the number of the source it copies.
+    ``counted_with``: the number of an earlier report it counts as one source with, and
+    ``relation`` why (copy, version: the same report rewritten or updated, translation, outlet:
+    the same outlet or organisation); both None for a report that counts on its own."""
 
     id: int
     article_id: str
@@ -31,6 +34,8 @@ class Source:
     language: str | None
     copy_of: int | None = None
     published_via: str | None = None  # field, html, date-line, estimated-from-story, ...
+    counted_with: int | None = None
+    relation: str | None = None
 
 
 @dataclass(slots=True)
@@ -59,6 +64,7 @@ class Claim:
     independent_support: int
     variants: list[Variant] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
+    confidence: float = 1.0  # the least probability, among its sources, that a source states the fact
 
 
 @dataclass(slots=True)
@@ -152,7 +158,9 @@ class Brief:
 
     @property
     def independent_sources(self) -> int:
-        return sum(1 for s in self.sources if s.copy_of is None)
+        """Sources that count on their own: copies, versions, translations and other reports of one
+        outlet count once with the report they go with."""
+        return sum(1 for s in self.sources if s.copy_of is None and s.counted_with is None)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of PRODUCT.md (``texts`` left out: spans point into the sources' texts)."""

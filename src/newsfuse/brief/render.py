@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from string import Template
 from typing import Any
 
-from .model import Brief, NumberFact, QuoteGroup, Source, Span
+from .model import Brief, Disagreement, NumberFact, QuoteGroup, Source, Span
 
 __all__ = ["date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
 
@@ -127,15 +127,20 @@ def _published(src: Source) -> str:
     """'6 March 2025, 10:05 UTC'; midnight is taken for "no time given"."""
     if not src.published:
         return "date unknown"
-    day = _ymd(src.published)
-    text = _day(day) if day else _plain(src.published)
-    t = _ISO_TIME.search(src.published.strip()) if day else None
+    text = _stamp(src.published)
+    if (src.published_via or "").startswith("estimated"):
+        text += " (estimated)"
+    return text
+
+
+def _stamp(iso: str) -> str:
+    day = _ymd(iso)
+    text = _day(day) if day else _plain(iso)
+    t = _ISO_TIME.search(iso.strip()) if day else None
     if t and (t[1], t[2]) != ("00", "00"):
         zone = t[3] or ""
         zone = "UTC" if zone.upper() == "Z" or zone.replace(":", "") in ("+0000", "-0000") else f"UTC{zone}"
         text = f"{text}, {t[1]}:{t[2]} {zone}".rstrip()
-    if (src.published_via or "").startswith("estimated"):
-        text += " (estimated)"
     return text
 
 
@@ -179,9 +184,32 @@ def _coverage(brief: Brief) -> str:
     return f"{text}, {dates}" if dates else text
 
 
-def _support(k: int, verb: str) -> str:
-    """'confirmed by 3 independent sources', or '' below two: one source confirms nothing."""
-    return f"{verb} by {k} independent sources" if k >= 2 else ""
+def _support(k: int, verb: str, reports: int = 0) -> str:
+    """'confirmed by 3 independent sources (5 reports)', or '' below two: one source confirms nothing."""
+    if k < 2:
+        return ""
+    return f"{verb} by {k} independent sources" + (f" ({reports} reports)" if reports > k else "")
+
+
+_RELATIONS = {"copy": "copy of", "version": "another version of", "translation": "translation of",
+              "outlet": "same outlet as"}
+
+
+def _lineage(s: Source) -> tuple[str, int] | None:
+    """('copy of', 1), ('another version of', 1), ...: the report a source counts as one with."""
+    if s.copy_of is not None:
+        return _RELATIONS["copy"], s.copy_of
+    if s.counted_with is not None:
+        return _RELATIONS.get(s.relation or "", "counted with"), s.counted_with
+    return None
+
+
+def _evolution(d: Disagreement, k: int) -> str:
+    """'latest, 7 March 2025, 09:10 UTC' beside a figure that changed between reports."""
+    v = d.variants[k]
+    when = _stamp(v.published) if v.published else ""
+    first = "latest" if k == 0 else "earlier"
+    return f"{first}, {when}" if when else first
 
 
 def _also_in(copies: list[int]) -> str:
@@ -213,7 +241,8 @@ def _web_url(url: str | None) -> str | None:
     return re.sub(r"[\x00-\x20\x7f<>\"'\\^`{|}]", lambda m: f"%{ord(m[0]):02X}", u)
 
 
-_DIFFER_KINDS = {"title": "title or role", "speaker": "who said it", "quote": "wording of a quote"}
+_DIFFER_KINDS = {"title": "title or role", "speaker": "who said it", "quote": "wording of a quote",
+                 "fact": "one says it, another denies it"}
 
 # ------------------------------------------------------------------------------------ Markdown
 
@@ -267,12 +296,13 @@ def _md_summary(m: _Md) -> list[str]:
 
 
 def _md_facts(m: _Md) -> list[str]:
+    """One line per confirmed fact: the wordings of each source stay in the JSON and HTML forms
+    (a brief says each fact once)."""
     lines = []
     for c in m.brief.claims:
         if c.independent_support >= 2:
-            support = _support(c.independent_support, "confirmed")
+            support = _support(c.independent_support, "confirmed", len(c.sources))
             lines.append(m.line(md_escape(c.text), c.sources) + f" — *{support}*")
-            lines += m.variants(c.variants)
     return lines
 
 
@@ -315,8 +345,11 @@ def _md_entities(m: _Md) -> list[str]:
 def _md_differences(m: _Md) -> list[str]:
     lines = []
     for d in m.brief.disagreements:
-        lines.append(f"- **{md_escape(d.about)}** · *{md_escape(_DIFFER_KINDS.get(d.kind, d.kind))}*")
-        lines += [m.line(md_escape(v.value), v.sources, "  ") for v in d.variants]
+        kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
+        lines.append(f"- **{md_escape(d.about)}** · *{md_escape(kind)}*")
+        for k, v in enumerate(d.variants):
+            when = f" *({md_escape(_evolution(d, k))})*" if d.evolution else ""
+            lines.append(m.line(md_escape(v.value) + when, v.sources, "  "))
     return lines
 
 
@@ -342,7 +375,7 @@ def _md_source(m: _Md, s: Source) -> str:
         md_escape(_published(s)),
         md_escape(s.language),
         f"<{url}>" if url else (f"{md_escape(s.url)} (not a web link)" if s.url else ""),
-        f"*copy of* {m.cite([s.copy_of])}" if s.copy_of is not None else "",
+        f"*{lineage[0]}* {m.cite([lineage[1]])}" if (lineage := _lineage(s)) else "",
     ]
     return f'- <a id="{m.prefix}{s.id}"></a>**\\[{s.id}\\]** ' + " · ".join(p for p in parts if p)
 
@@ -442,7 +475,7 @@ def _html_summary(h: _Html) -> str:
 def _html_facts(h: _Html) -> str:
     items = [
         f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
-        f"{_tag(_support(c.independent_support, 'confirmed'), 'ok')}{h.variants(c.variants)}</li>"
+        f"{_tag(_support(c.independent_support, 'confirmed', len(c.sources)), 'ok')}{h.variants(c.variants)}</li>"
         for c in h.brief.claims
         if c.independent_support >= 2
     ]
@@ -502,9 +535,12 @@ def _html_entities(h: _Html) -> str:
 def _html_differences(h: _Html) -> str:
     boxes = []
     for d in h.brief.disagreements:
-        values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}</li>" for v in d.variants)
+        values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}"
+                         f"{f' {_tag(_e(_evolution(d, k)))}' if d.evolution else ''}</li>"
+                         for k, v in enumerate(d.variants))
+        kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
         boxes.append(
-            f'<div class="differ"><p class="label">Sources differ · {_e(_DIFFER_KINDS.get(d.kind, d.kind))}</p>'
+            f'<div class="differ"><p class="label">Sources differ · {_e(kind)}</p>'
             f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>'
         )
     return "".join(boxes)
@@ -535,9 +571,10 @@ def _html_source(h: _Html, s: Source) -> str:
     else:
         link = f'<span class="url unsafe">{_e(s.url)}</span> (not a web link)' if s.url else ""
     meta = " · ".join(x for x in (_e(_published(s)), _e(s.language), link) if x)
-    copy = f" {_tag(f'copy of {h.cite([s.copy_of])}', 'copy')}" if s.copy_of is not None else ""
+    lineage = _lineage(s)
+    copy = f" {_tag(f'{lineage[0]} {h.cite([lineage[1]])}', 'copy')}" if lineage else ""
     return (
-        f'<li id="{h.anchor(s.id)}" class="source{" copy" if s.copy_of is not None else ""}">'
+        f'<li id="{h.anchor(s.id)}" class="source{" copy" if lineage else ""}">'
         f'<span class="n">[{s.id}]</span> <span class="outlet">{_e(s.outlet) or "Unknown outlet"}</span> — '
         f'<span class="title">{_e(s.title) or "(untitled)"}</span>{copy}<span class="meta">{meta}</span></li>'
     )

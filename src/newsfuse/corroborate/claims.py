@@ -37,7 +37,10 @@ SUPPORT = 0.5  # probability that two units state one fact, from which one suppo
 PAIR_SUPPORT = 0.75  # a claim of two sources alone needs this confident a match
 REUSE = 0.75  # a unit already in a claim joins another only when this confident
 WEAK_SUPPORT = 0.3  # a weaker match joins a claim when another member supports it as well
-SAME_REPORT = 0.5  # the same, for a unit of another report of one counted source to be cited beside it
+SAME_REPORT = 0.6  # share of words from which a report's clause repeats its provenance's member
+SHORT_STATEMENT = 6  # words: a shorter clause is shown in its sentence
+OWN_SENTENCE = 0.6  # a clause this much of its sentence is shown as the sentence
+SHOWN_SUPPORT = 0.8  # a member this sure to state the pivot's fact may be shown in its place
 
 
 @dataclass(slots=True)
@@ -47,7 +50,7 @@ class AlignedClaim:
 
     units: list[Unit]
     canonical: int
-    cohesion: float  # mean probability that a member states the pivot's fact (1 for a lone unit)
+    support: list[float]  # per unit, the probability that it states the pivot's fact (1 for the pivot)
     vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0), np.float32))
 
     @property
@@ -55,8 +58,31 @@ class AlignedClaim:
         return self.units[self.canonical]
 
     @property
+    def cohesion(self) -> float:
+        """Mean probability that a member states the pivot's fact (1 for a lone unit)."""
+        others = [p for k, p in enumerate(self.support) if k != self.canonical]
+        return float(np.mean(others)) if others else 1.0
+
+    @property
     def text(self) -> str:
-        return self.units[self.canonical].text
+        """The fact in the words of the shown unit: its sentence, or its clause when the sentence
+        says much else besides (then the clause, read with its subject, is the fact)."""
+        u = self.shown
+        if len(u.clause) >= OWN_SENTENCE * len(u.text) or not u.whole or u.frame or \
+                len(u.clause.split()) < SHORT_STATEMENT:
+            return u.text
+        return as_sentence(u.clause)
+
+    @property
+    def shown(self) -> Unit:
+        """The wording to show: the pivot, unless a member that surely states the same fact reads
+        better (no marks of a broken translation, not leaning on the sentence before)."""
+        def flaws(k: int) -> tuple[int, int]:
+            u = self.units[k]
+            return garbled(u.text) + dependent(u.text), k != self.canonical
+
+        sure = [k for k, p in enumerate(self.support) if p >= SHOWN_SUPPORT or k == self.canonical]
+        return self.units[min(sure, key=flaws)]
 
     @property
     def sources(self) -> list[int]:
@@ -95,15 +121,17 @@ def align(units: Sequence[Unit], sources: Sources, S: np.ndarray, vectors: np.nd
     origin = np.array([sources.origin[u.source] for u in units])
     stars = []
     for i in range(len(units)):
+        if not _pivot_worthy(units[i]):
+            continue
         members = _star(i, S, origin, threshold)
         if len(members) > 1:
-            stars.append((len(members), float(S[i, members[1:]].sum()), -i, members))
+            stars.append((len(members), _statement(units[i]), float(S[i, members[1:]].sum()), -i, members))
     stars.sort(reverse=True)
     used: set[int] = set()
     pivots: set[int] = set()
     seen: set[frozenset[tuple[int, int, int]]] = set()
     claims: list[AlignedClaim] = []
-    for _, _, neg_i, members in stars:
+    for _, _, _, neg_i, members in stars:
         pivot = -neg_i
         if pivot in used:
             continue
@@ -116,13 +144,28 @@ def align(units: Sequence[Unit], sources: Sources, S: np.ndarray, vectors: np.nd
         sentences = frozenset(units[j].sentence for j in kept)
         if any(sentences <= other for other in seen):
             continue  # the same sentences already confirm a claim
-        kept += _same_reports(pivot, kept, units, sources, S, used)
+        kept += _same_reports(pivot, kept, units, sources, S, used, threshold)
         used.update(kept)
         pivots.add(pivot)
         seen.add(sentences)
         claims.append(_claim(units, kept, pivot, S, vectors))
     claims += [_claim(units, [i], i, S, vectors) for i in range(len(units)) if i not in used]
     return claims
+
+
+def _pivot_worthy(u: Unit) -> bool:
+    """Whether a claim can be built around a unit: a statement of its own ("Mr Kim said he was
+    willing to negotiate"), not a frame that only says who spoke ("Psaki said") unless it says
+    when, and not a fragment that leans on its sentence ("since Trump took office last year")."""
+    if u.frame:
+        return bool(u.days or u.times)
+    return u.whole or len(u.clause) >= OWN_SENTENCE * len(u.text)
+
+
+def _statement(u: Unit) -> bool:
+    """Whether a unit makes a good pivot: a whole statement, not a frame or a fragment (among
+    stars of equal support, the claim is built around such a one)."""
+    return u.whole and not u.frame and len(u.clause.split()) >= SHORT_STATEMENT
 
 
 def _star(i: int, S: np.ndarray, origin: np.ndarray, threshold: float) -> list[int]:
@@ -145,38 +188,34 @@ def _star(i: int, S: np.ndarray, origin: np.ndarray, threshold: float) -> list[i
 
 
 def _same_reports(pivot: int, kept: list[int], units: Sequence[Unit], sources: Sources, S: np.ndarray,
-                  used: set[int]) -> list[int]:
+                  used: set[int], threshold: float) -> list[int]:
     """Units of the other reports of a counted source (copies, versions, the same outlet) that
-    state the claim: cited for the lineage, never counted."""
+    state the pivot's fact: cited so the lineage shows, never counted. A unit qualifies when it
+    supports the pivot itself, or repeats a member of its own provenance nearly word for word."""
     have = {units[j].source for j in kept}
-    origins = {sources.origin[units[j].source] for j in kept}
-    extra: dict[int, int] = {}
+    members = {sources.origin[units[j].source]: j for j in kept if j != pivot}
+    members.setdefault(sources.origin[units[pivot].source], pivot)
+    extra: dict[int, tuple[float, int]] = {}
     for j, u in enumerate(units):
-        if j in used or u.source in have or sources.origin[u.source] not in origins:
+        kin = members.get(sources.origin[u.source])
+        if j in used or u.source in have or kin is None:
             continue
-        score = max(float(S[k, j]) if units[k].source != u.source else 0.0 for k in kept)
-        score = max(score, _same_origin_score(kept, j, units))
-        if score >= SAME_REPORT and (u.source not in extra or score > _same_origin_score(kept, extra[u.source], units)):
-            extra[u.source] = j
-    return list(extra.values())
+        score = max(float(S[pivot, j]) / threshold, _verbatim(units[kin], u) / SAME_REPORT)
+        if score >= 1.0 and score > extra.get(u.source, (0.0, -1))[0]:
+            extra[u.source] = (score, j)
+    return [j for _, j in extra.values()]
 
 
-def _same_origin_score(kept: list[int], j: int, units: Sequence[Unit]) -> float:
-    """Units of one provenance are not scored against each other; near-identical wording stands in."""
-    words = set(re.findall(r"\w+", units[j].clause.lower()))
-    best = 0.0
-    for k in kept:
-        other = set(re.findall(r"\w+", units[k].clause.lower()))
-        if words and other:
-            best = max(best, len(words & other) / len(words | other))
-    return best
+def _verbatim(a: Unit, b: Unit) -> float:
+    """How nearly two clauses of one provenance use the same words (Jaccard of their words)."""
+    x, y = set(re.findall(r"\w+", a.clause.lower())), set(re.findall(r"\w+", b.clause.lower()))
+    return len(x & y) / len(x | y) if x and y else 0.0
 
 
 def _claim(units: Sequence[Unit], members: list[int], pivot: int, S: np.ndarray, vectors: np.ndarray) -> AlignedClaim:
     order = sorted(members, key=lambda j: (units[j].source, units[j].start, units[j].clause_start))
-    others = [j for j in order if j != pivot]
-    cohesion = float(np.mean([S[pivot, j] for j in others])) if others else 1.0
-    return AlignedClaim([units[j] for j in order], order.index(pivot), cohesion, vectors[order])
+    support = [1.0 if j == pivot else float(S[pivot, j]) for j in order]
+    return AlignedClaim([units[j] for j in order], order.index(pivot), support, vectors[order])
 
 
 _DEPENDENT = re.compile(r"^(?:[\"'“”‘’«»„]|(?:he|she|it|they|this|that|these|those|its|his|her|their|"
@@ -191,6 +230,15 @@ _GARBLE = [
     re.compile(r"[.,;:]\s*[.,;:]"),  # doubled punctuation
     re.compile(r"[“”\"]\s*$(?<![.!?][“”\"])|^\W*[a-z]"),  # starts low or ends on a dangling quote
 ]
+
+
+def as_sentence(clause: str) -> str:
+    """A clause written as a sentence: a capital first, a full stop last."""
+    text = clause.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?…\"'”’»)" else text + "."
 
 
 def garbled(text: str) -> int:

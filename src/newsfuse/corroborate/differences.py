@@ -36,7 +36,7 @@ import numpy as np
 
 from ..analyse.model import Quantity, TimeExpression
 from ..analyse.numbers import count_key
-from .pairs import FEATURES, PairModel, Pairs, stem
+from .pairs import FEATURES, PairModel, Pairs, content_stems, stem
 from .slots import compare_days, compare_times, number_agreement
 from .sources import Sources
 from .units import Unit
@@ -116,7 +116,7 @@ def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
     same_verb = bool(u.predicate) and stem(u.predicate) == stem(v.predicate)
     if kinds != 1:  # nothing differs, or two things do: two different events, not one told two ways
         if kinds == 0 and u.negated != v.negated and strength >= SAME_THING_POLARITY and \
-                not (u.numbers or v.numbers) and same_verb and _same_arguments(u, v):
+                not (u.numbers or v.numbers) and same_verb and _same_arguments(u, v) and u.tense == v.tense:
             return [_Conflict("fact", strength, Side(u, u.clause, u.clause_start, u.clause_end),
                               Side(v, v.clause, v.clause_start, v.clause_end))]
         return []
@@ -146,9 +146,15 @@ _WEEKDAY = re.compile(r"monday|tuesday|wednesday|thursday|friday|saturday|sunday
 
 
 def _same_arguments(u: Unit, v: Unit) -> bool:
+    """Whether two clauses of one verb are about the same participants: they share a content word
+    besides the verb, and one of them names most of the other's core arguments or a word of them."""
+    shared = set(content_stems(u.clause)) & set(content_stems(v.clause))
+    shared -= {stem(u.predicate), stem(v.predicate)}
+    if not shared:
+        return False
     a = {stem(w) for w in u.arguments}
     b = {stem(w) for w in v.arguments}
-    return bool(a and b) and len(a & b) >= min(len(a), len(b)) / 2
+    return bool(a & shared or b & shared)
 
 
 def number_key(q: Quantity, u: Unit) -> str:

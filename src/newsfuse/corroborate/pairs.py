@@ -24,10 +24,10 @@ decided apart, slot by slot (:mod:`.slots`): a conflict is never support.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -43,11 +43,13 @@ FEATURES = (
     "cos_clause", "cos_sentence", "cos_cross", "lexical", "lexical_sentence", "contained", "rarest_shared",
     "same_predicate", "arguments_shared", "margin", "mutual_best",
     "entities_shared", "entities_apart", "numbers_agree", "numbers_conflict", "days_agree", "days_conflict",
-    "negation_mismatch", "both_quoted", "one_quoted", "short",
+    "one_frame", "negation_mismatch", "both_quoted", "one_quoted", "short",
 )
 MIN_COSINE = 0.2  # pairs less alike than this in meaning and in words are not scored (probability 0)
 MIN_LEXICAL = 0.1
 MARGIN_NEIGHBOURS = 3
+SHORT_CLAUSE = 6  # words: a shorter clause leans on its sentence
+RAREST_POWER = 12
 _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*")
 _SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|'s|’s)$")
 
@@ -79,41 +81,79 @@ class Pairs:
 
 def candidate_pairs(units: Sequence[Unit], origin: Sequence[int], clause_vectors: np.ndarray,
                     sentence_vectors: np.ndarray) -> Pairs:
-    """Every pair of units of different independent sources worth scoring, with its features."""
+    """Every pair of units of different independent sources worth scoring, with its features.
+
+    Features are computed as unit × unit matrices (sparse products for the words, entities and
+    arguments two units share), then read at the candidate pairs: a story of a few hundred
+    clauses costs milliseconds, not a Python loop over every pair."""
     n = len(units)
     if n < 2:
         return Pairs(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES))))
     cos_c = clause_vectors @ clause_vectors.T
     cos_s = sentence_vectors @ sentence_vectors.T
     cos_x = clause_vectors @ sentence_vectors.T
-    lex_c, contained, rarest = _lexical([u.clause for u in units])
-    lex_s = _lexical([u.text for u in units])[0]
+    cos_x = np.maximum(cos_x, cos_x.T)
+    clause_words = [set(content_stems(u.clause)) for u in units]
+    lex_c, contained, rarest = _lexical(clause_words)
+    lex_s = _lexical([set(content_stems(u.text)) for u in units])[0]
     org = np.asarray(origin)
     margin, mutual = _relative(cos_c + lex_c, np.asarray([u.source for u in units]))
     mask = (org[:, None] != org[None, :]) & ((cos_c >= MIN_COSINE) | (lex_c >= MIN_LEXICAL))
     left, right = np.nonzero(np.triu(mask, 1))
-    rows = []
+    arguments = _arguments_shared(units, clause_words)
+    predicate = np.array([hash(stem(u.predicate)) if u.predicate else 0 for u in units])
+    same_predicate = (predicate[:, None] == predicate[None, :]) & (predicate[:, None] != 0)
+    shared, apart = _entities(units)
+    flag = lambda name: np.array([bool(getattr(u, name)) for u in units])  # noqa: E731
+    frame, negated, quoted = flag("frame"), flag("negated"), flag("quoted")
+    short = np.array([len(u.clause.split()) < SHORT_CLAUSE for u in units])
     nums: list[bool | None] = []
     days: list[bool | None] = []
     for i, j in zip(left.tolist(), right.tolist()):
         u, v = units[i], units[j]
-        num = compare_numbers(u.numbers, v.numbers)
-        day = compare_days(u.days, v.days)
-        nums.append(num)
-        days.append(day)
-        shared = len(u.entities & v.entities)
-        apart = len(u.entities - v.context) + len(v.entities - u.context)
-        rows.append((
-            cos_c[i, j], cos_s[i, j], max(cos_x[i, j], cos_x[j, i]), lex_c[i, j], lex_s[i, j], contained[i, j],
-            rarest[i, j], bool(u.predicate) and stem(u.predicate) == stem(v.predicate), _arguments_shared(u, v),
-            margin[i, j], mutual[i, j],
-            math.log1p(shared), math.log1p(apart),
-            num is True, num is False, day is True, day is False, u.negated != v.negated,
-            u.quoted and v.quoted, u.quoted != v.quoted,
-            min(len(u.clause.split()), len(v.clause.split())) < 6,
-        ))
-    X = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
+        nums.append(compare_numbers(u.numbers, v.numbers) if u.numbers and v.numbers else None)
+        days.append(compare_days(u.days, v.days) if u.days and v.days else None)
+    at = (left, right)
+    columns = [
+        cos_c[at], cos_s[at], cos_x[at], lex_c[at], lex_s[at], contained[at], rarest[at], same_predicate[at],
+        arguments[at], margin[at], mutual[at], np.log1p(shared[at]), np.log1p(apart[at]),
+        [x is True for x in nums], [x is False for x in nums], [x is True for x in days], [x is False for x in days],
+        frame[left] != frame[right], negated[left] != negated[right], quoted[left] & quoted[right],
+        quoted[left] != quoted[right], short[left] | short[right],
+    ]
+    X = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns]) if len(left) else \
+        np.zeros((0, len(FEATURES)))
     return Pairs(left, right, X, nums, days)
+
+
+def _incidence(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, dict[str, int]]:
+    """A units × items 0/1 matrix of which unit holds which item."""
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for i, items in enumerate(sets):
+        for x in items:
+            rows.append(i)
+            cols.append(index.setdefault(x, len(index)))
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), max(1, len(index)))), index
+
+
+def _entities(units: Sequence[Unit]) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair: entities both clauses name, and entities one clause names that the other's
+    sentence does not (someone else is involved)."""
+    names = [u.entities for u in units]
+    context = [u.context for u in units]
+    _, index = _incidence([set(x) | set(c) for x, c in zip(names, context)])
+    E = _rows(names, index)
+    C = _rows(context, index)
+    shared = (E @ E.T).toarray()
+    outside = np.asarray(E.sum(axis=1)).ravel()[:, None] - (E @ C.T).toarray()  # u's entities not in v's sentence
+    return shared, outside + outside.T
+
+
+def _rows(sets: Sequence[frozenset[str] | set[str]], index: dict[str, int]) -> sparse.csr_matrix:
+    rows = [i for i, items in enumerate(sets) for _ in items]
+    cols = [index[x] for items in sets for x in items]
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), max(1, len(index))))
 
 
 def _relative(score: np.ndarray, source: np.ndarray, k: int = MARGIN_NEIGHBOURS) -> tuple[np.ndarray, np.ndarray]:
@@ -134,55 +174,41 @@ def _relative(score: np.ndarray, source: np.ndarray, k: int = MARGIN_NEIGHBOURS)
     return score - (top + top.T) / 2, best & best.T
 
 
-def _arguments_shared(u: Unit, v: Unit) -> float:
-    """The share of the core arguments (subject, objects) of one clause that the other clause names
-    too, for the clause with fewer: who did what to whom, beyond the topic."""
-    a = {stem(w) for w in u.arguments if w[:1].isalnum()}
-    b = {stem(w) for w in v.arguments if w[:1].isalnum()}
-    if not a or not b:
-        return 0.0
-    words_u, words_v = set(content_stems(u.clause)), set(content_stems(v.clause))
-    return max(len(a & words_v) / len(a), len(b & words_u) / len(b))
+def _arguments_shared(units: Sequence[Unit], clause_words: Sequence[set[str]]) -> np.ndarray:
+    """Per pair: the share of one clause's core arguments (subject, objects) that the other clause
+    names too, the larger of the two shares: who did what to whom, beyond the topic."""
+    args = [{stem(w) for w in u.arguments if w[:1].isalnum()} for u in units]
+    _, index = _incidence([a | w for a, w in zip(args, clause_words)])
+    A = _rows(args, index)
+    W = _rows(clause_words, index)
+    held = (A @ W.T).toarray()  # held[i, j]: i's arguments among j's words
+    size = np.asarray(A.sum(axis=1)).ravel()[:, None]
+    share = np.divide(held, size, out=np.zeros_like(held), where=size > 0)
+    both = (size > 0) & (size.T > 0)
+    return np.where(both, np.maximum(share, share.T), 0.0)
 
 
-def _lexical(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _lexical(bags: Sequence[set[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairwise overlap of content words, each weighted by its rarity in the story (IDF):
-    the Dice overlap, the share of the smaller text's weight the other holds, and the
-    rarity of the rarest shared word (relative to the rarest word of the story)."""
-    n = len(texts)
-    bags = [set(content_stems(t)) for t in texts]
-    vocab: dict[str, int] = {}
-    for b in bags:
-        for w in b:
-            vocab.setdefault(w, len(vocab))
-    if not vocab:
+    the Dice overlap, the share of the smaller text's weight the other holds, and (nearly) the
+    rarity of the rarest word they share, relative to the rarest word of the story."""
+    n = len(bags)
+    P, index = _incidence(bags)
+    if not index:
         zero = np.zeros((n, n))
         return zero, zero, zero
-    df = np.zeros(len(vocab))
-    for b in bags:
-        for w in b:
-            df[vocab[w]] += 1
+    df = np.asarray(P.sum(axis=0)).ravel()
     idf = np.log((1 + n) / (1 + df)) + 1.0
-    rows = [i for i, b in enumerate(bags) for _ in b]
-    cols = [vocab[w] for b in bags for w in b]
-    weight = sparse.csr_matrix((np.sqrt(idf[cols]), (rows, cols)), shape=(n, len(vocab)))
-    shared = (weight @ weight.T).toarray()  # the summed weight of the words two texts share
-    mass = np.asarray(weight.multiply(weight).sum(axis=1)).ravel()
-    dice = np.divide(2 * shared, mass[:, None] + mass[None, :], out=np.zeros_like(shared),
-                     where=(mass[:, None] + mass[None, :]) > 0)
+    shared = (P.multiply(idf) @ P.T).toarray()  # the summed weight of the words two texts share
+    mass = np.asarray(P.multiply(idf).sum(axis=1)).ravel()
+    total = mass[:, None] + mass[None, :]
+    dice = np.divide(2 * shared, total, out=np.zeros_like(shared), where=total > 0)
     smaller = np.minimum(mass[:, None], mass[None, :])
     contained = np.divide(shared, smaller, out=np.zeros_like(shared), where=smaller > 0)
-    present = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(vocab)))
-    rarest = np.zeros((n, n))
-    order = np.argsort(-idf)  # rarest words first: each pair takes the first it shares
-    top = idf.max()
-    for w in order[: min(len(order), 4000)]:
-        holders = present[:, w].nonzero()[0]
-        if len(holders) < 2:
-            continue
-        block = np.ix_(holders, holders)
-        rarest[block] = np.maximum(rarest[block], idf[w] / top)
-    return dice, contained, rarest
+    # the largest shared weight, by a soft maximum: (sum of w^p)^(1/p) is within a few % of max(w)
+    rel = idf / idf.max()
+    rarest = np.power((P.multiply(rel ** RAREST_POWER) @ P.T).toarray(), 1.0 / RAREST_POWER)
+    return dice, contained, np.minimum(rarest, 1.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +242,25 @@ class PairModel:
                    d.get("meta", {}))
 
 
-@lru_cache(maxsize=1)
+_IN_USE: list[PairModel] = []
+
+
 def pair_model() -> PairModel:
-    """The shipped model (``pair_model.json`` beside this module)."""
+    """The model in use: the shipped one (``pair_model.json`` beside this module), unless
+    :func:`using` put another in place."""
+    return _IN_USE[-1] if _IN_USE else _shipped()
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> PairModel:
     return PairModel.from_json(resources.files(__package__).joinpath("pair_model.json").read_text(encoding="utf-8"))
+
+
+@contextmanager
+def using(model: PairModel) -> Iterator[PairModel]:
+    """Brief with ``model`` instead of the shipped one inside the block (cross-validation)."""
+    _IN_USE.append(model)
+    try:
+        yield model
+    finally:
+        _IN_USE.pop()

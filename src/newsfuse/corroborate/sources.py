@@ -73,8 +73,8 @@ class Sources:
         for n, o in self.origin.items():
             if o == fold:
                 self.origin[n] = keep
-        later = max(a, b)
-        self.lineage.setdefault(later, (a + b - later, why))
+        # the folded group's first report now goes with the report of the kept group that linked them
+        self.lineage[fold] = (a if ra == keep else b, why)
 
     def support(self, numbers: Iterable[int]) -> int:
         """Independent sources among ``numbers``: reports of one provenance count once."""

@@ -1,19 +1,24 @@
 """Train the pair scorer that decides whether two statements state one fact.
 
-    python -m newsfuse.corroborate.train [--gold DIR] [--mrpc FILE] [-o FILE]
+    make pair-model        # = python training/sheets.py && python -m newsfuse.corroborate.train
 
-Training data (real news, annotated by people; see docs/brief.md):
+Training data: real news, annotated by people (docs/brief.md): the events of
+``data/claims-dev`` and those of ``training/events`` (ECB+ dev events we
+annotated by the same protocol; ``training/sheets.py`` rebuilds their
+sentences from ``data/ecbplus-dev.jsonl``). Every pair of clauses of two
+independent articles of an event is a pair; it is positive when the gold
+lists a fact that both clauses state (or one states and the other
+contradicts: the scorer says "about the same fact", agreement is checked
+slot by slot), negative when the two sentences share no fact at all, and
+left out otherwise (the sentences share a fact, but not through these two
+clauses). Which clause of a sentence states a fact is the one closest to
+the gold's wording of the fact, in meaning and in words.
 
-- the annotated events of ``data/claims-dev`` (``--gold``): every pair of
-  clauses of two independent articles of an event is a pair; it is
-  positive when the gold lists a fact that both clauses state (or one
-  states and the other contradicts: the scorer says "about the same fact",
-  agreement is checked slot by slot), negative when the two sentences share
-  no fact at all, and left out otherwise (the sentences share a fact, but
-  not through these two clauses). Which clause of a sentence states a fact
-  is the clause closest in meaning to the gold's wording of the fact.
-- optionally the Microsoft Research Paraphrase Corpus (``--mrpc``): 4,045
-  news sentence pairs labelled as the same meaning or not.
+The Microsoft Research Paraphrase Corpus (4,045 news sentence pairs labelled
+"same meaning") was tried as extra training data and left out: it teaches
+"paraphrase", a stricter relation than "states one fact" (a sentence that
+adds a detail is no paraphrase but still states the fact), and adding it
+lowered the leave-one-event-out average precision (docs/brief.md).
 
 The features are those the brief computes (:func:`.pairs.candidate_pairs`),
 on the same clauses, with the same encoder. The model is a logistic
@@ -152,12 +157,10 @@ def auc(score: np.ndarray, y: np.ndarray) -> float:
 
 
 def cross_validate(data: PairData, threshold: float) -> list[dict]:  # type: ignore[type-arg]
-    """Leave one event out: each event scored by a model fitted on the others (and any extra corpus)."""
+    """Leave one event out: each event scored by a model fitted on the others."""
     groups = np.array(data.group)
     out = []
     for event in sorted(set(data.group)):
-        if event == "mrpc":
-            continue
         test = groups == event
         model = fit(data.X[~test], data.y[~test])
         p = model.predict_proba(data.X[test])
@@ -169,30 +172,50 @@ def cross_validate(data: PairData, threshold: float) -> list[dict]:  # type: ign
     return out
 
 
+def cross_validate_briefs(events: list[tuple[Path, str]], data: PairData):  # type: ignore[no-untyped-def]
+    """Each event briefed with a model fitted on the other events, and scored."""
+    from ..evaluate.brief import BriefEvaluation, evaluate
+    from .pairs import using
+
+    groups = np.array(data.group)
+    scores = []
+    for d, event in events:
+        with using(fit(data.X[groups != event], data.y[groups != event])):
+            scores += evaluate(d, [event]).events
+    return BriefEvaluation(scores)
+
+
 def main(argv: list[str] | None = None) -> int:
+    from ..evaluate.brief import events_in
     from .claims import SUPPORT
 
     here = Path(__file__).resolve()
-    shared = Path.cwd().parent / "shared" / "data"
     ap = argparse.ArgumentParser(prog="python -m newsfuse.corroborate.train", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--gold", type=Path, default=shared / "claims-dev", help="annotated events (claims-dev layout)")
-    ap.add_argument("--mrpc", type=Path, default=None, help="MRPC pairs (JSONL) to add to the training data")
+    ap.add_argument("--gold", type=Path, action="append",
+                    help="a directory of annotated events (claims-dev layout); repeatable "
+                         "(default: ../shared/data/claims-dev and .training, built by training/sheets.py)")
     ap.add_argument("-o", "--output", type=Path, default=here.with_name("pair_model.json"))
+    ap.add_argument("--briefs", action="store_true",
+                    help="also brief every event with a model fitted on the other events, and score the briefs "
+                         "(what an event never seen gets; slower)")
     args = ap.parse_args(argv)
-    from ..evaluate.brief import events_in
-
-    events = events_in(args.gold)
-    if not events:
-        print(f"no annotated events in {args.gold}", file=sys.stderr)
+    dirs = args.gold or [Path.cwd().parent / "shared" / "data" / "claims-dev", Path.cwd() / ".training"]
+    events = [(d, e) for d in dirs for e in events_in(d)]
+    parts = [event_pairs(d, e) for d, e in events]
+    if not parts:
+        print(f"no annotated events in {', '.join(map(str, dirs))}", file=sys.stderr)
         return 2
-    parts = [event_pairs(args.gold, e) for e in events]
     data = PairData(np.vstack([p.X for p in parts]), np.concatenate([p.y for p in parts]),
                     [g for p in parts for g in p.group])
     folds = cross_validate(data, SUPPORT)
     for f in folds:
         print(json.dumps(f))
-    meta = {"trained_on": events, "pairs": int(len(data.y)), "positives": int(data.y.sum()), "l2": L2,
-            "cross_validation": folds}
+    meta = {"trained_on": sorted(set(data.group)), "pairs": int(len(data.y)), "positives": int(data.y.sum()),
+            "l2": L2, "cross_validation": folds}
+    if args.briefs:
+        scores = cross_validate_briefs(events, data)
+        print(scores.as_text())
+        meta["held_out_briefs"] = scores.pooled()
     model = fit(data.X, data.y, meta=meta)
     args.output.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.output}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(FEATURES, model.weights)))

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from ..analyse.clauses import Clause
-from ..analyse.model import ArticleAnalysis, Quantity, TimeExpression
+from ..analyse.model import ArticleAnalysis, Mention, Quantity, Sentence, TimeExpression
 from ..text import TOKEN
 from .sources import Sources
 
@@ -60,6 +60,9 @@ class Unit:
     negated: bool = False
     quoted: bool = False  # the clause is inside a direct quote
     predicate: str = ""  # the clause's verb (or predicate word), lower case
+    tense: str = "present"  # past, present or future (see newsfuse.analyse.clauses)
+    frame: bool = False  # it tells who reported or announced (and when), not what happened
+    whole: bool = True  # the clause reads as a statement on its own (its own subject and a finite verb)
     arguments: tuple[str, ...] = ()  # head words of its subject, objects and complements
 
     @property
@@ -79,20 +82,57 @@ def units_of(analyses: list[ArticleAnalysis], sources: Sources) -> list[Unit]:
     for a in analyses:
         n = sources.number[a.id]
         title = _plain(sources.articles[n - 1].title or "")
-        length = max(len(a.text), 1)
         quoted = [(q.start, q.end) for q in a.quotes if q.direct]
-        clauses = sorted((c for c in a.clauses if not c.frame or _tells_more(c)), key=lambda c: (c.start, c.end))
+        clauses = sorted((c for c in a.clauses if (not c.frame or _tells_more(c)) and c.asserted),
+                         key=lambda c: (c.start, c.end))
+        repeated = _repeated(a)
         for s in a.sentences:
-            if not is_claim(s.text) or (title and _plain(s.text) == title):
+            if not is_claim(s.text) or (title and _plain(s.text) == title) or _plain(s.text) in repeated \
+                    or _CREDIT.search(s.text):
                 continue
             inside = [c for c in clauses if s.start <= c.head < s.end and len(c.text.split()) >= MIN_CLAUSE_WORDS]
+            if not any(c.verbal for c in inside):
+                continue  # a statement has a verb: a caption ("Trump and May at the White House") has none
+            pieces = _Pieces.of(a, s.start, s.end)
             for c in inside:
-                if c.verbal:  # a statement has a verb: a caption ("Trump and May at the White House") has none
+                if c.verbal:
                     own = _own(c.start, c.end, c.head, [(x.start, x.end, x.head) for x in inside])
-                    unit = _unit(a, n, s.start, s.end, s.text, c.start, c.end, c.text, c.negated, length, quoted, own)
-                    unit.predicate, unit.arguments = c.predicate, c.arguments
-                    out.append(unit)
+                    out.append(_unit(a, n, s, c, pieces, own, any(p <= c.start and c.end <= q for p, q in quoted)))
     return out
+
+
+@dataclass(slots=True)
+class _Pieces:
+    """What one sentence names: entity mentions, numbers, days and clock times."""
+
+    mentions: list[Mention]
+    numbers: list[Quantity]
+    days: list[TimeExpression]
+    times: list[TimeExpression]
+
+    @classmethod
+    def of(cls, a: ArticleAnalysis, lo: int, hi: int) -> _Pieces:
+        inside = lambda x: lo <= x.start < hi  # noqa: E731
+        return cls([m for m in a.entities if m.label in _LABELS and inside(m)],
+                   [q for q in a.numbers if inside(q) and q.unit != "year-date" and not _offset(a.text, q)],
+                   [d for d in a.dates if inside(d) and d.value and not d.time
+                    and (not d.relative or d.confidence >= RELATIVE_DATE_CONFIDENCE)],
+                   [d for d in a.dates if inside(d) and d.time])
+
+
+def _repeated(a: ArticleAnalysis) -> set[str]:
+    """Sentences an article gives twice: a teaser or a pull quote repeated from the body, page
+    furniture rather than the report's own statement."""
+    seen: dict[str, int] = {}
+    for s in a.sentences:
+        key = _plain(s.text)
+        seen[key] = seen.get(key, 0) + 1
+    return {k for k, n in seen.items() if n > 1 and len(k.split()) >= MIN_WORDS}
+
+
+# A sentence that ends on an agency's or photo service's credit is a caption ("... test AP.").
+_CREDIT = re.compile(r"[^\W\d]\s+(?:AP|AFP|Reuters|EPA|UPI|dpa|DPA|ANSA|EFE|Xinhua|TASS|PA|Getty(?: Images)?|"
+                     r"Shutterstock|Bloomberg|Photo|Picture|Image|File)\s*[.)]?\s*$")
 
 
 def _tells_more(c: Clause) -> bool:
@@ -114,25 +154,23 @@ def _own(lo: int, hi: int, head: int, others: list[tuple[int, int, int]]) -> lis
     return parts or [(lo, hi)]
 
 
-def _unit(a: ArticleAnalysis, n: int, s_lo: int, s_hi: int, sentence: str, lo: int, hi: int, clause: str,
-          negated: bool, length: int, quoted: list[tuple[int, int]], own: list[tuple[int, int]]) -> Unit:
+def _unit(a: ArticleAnalysis, n: int, s: Sentence, c: Clause, pieces: _Pieces, own: list[tuple[int, int]],
+          quoted: bool) -> Unit:
     def mine(x: int) -> bool:
         return any(p <= x < q for p, q in own)
 
-    mentions = [m for m in a.entities if m.label in _LABELS]
-    entities = frozenset(m.entity or m.text for m in mentions if mine(m.start))
-    context = frozenset(m.entity or m.text for m in mentions if s_lo <= m.start < s_hi)
-    numbers = tuple(q for q in a.numbers if mine(q.start) and q.unit != "year-date" and not _offset(a.text, q))
-    dated = [d for d in a.dates if d.value and not d.time and (not d.relative or d.confidence >= RELATIVE_DATE_CONFIDENCE)]
-    days = tuple(d for d in dated if mine(d.start))
-    sentence_days = tuple(d for d in dated if s_lo <= d.start < s_hi)
-    times = tuple(d for d in a.dates if mine(d.start) and d.time)
-    anchors = {f"e:{m.label}:{m.entity or m.text}" for m in mentions if mine(m.start)}
+    mentions = [m for m in pieces.mentions if mine(m.start)]
+    numbers = tuple(q for q in pieces.numbers if mine(q.start))
+    days = tuple(d for d in pieces.days if mine(d.start))
+    anchors = {f"e:{m.label}:{m.entity or m.text}" for m in mentions}
     anchors |= {f"n:{q.unit or ''}:{q.value:g}" for q in numbers}
     anchors |= {f"d:{d.value.isoformat()}" for d in days if d.value}
-    in_quote = any(p <= lo and hi <= q for p, q in quoted)
-    return Unit(n, s_lo, s_hi, sentence, lo, hi, clause, s_lo / length, frozenset(anchors), entities, context,
-                numbers, days, times, sentence_days, negated, in_quote)
+    return Unit(n, s.start, s.end, s.text, c.start, c.end, c.text, s.start / max(len(a.text), 1),
+                anchors=frozenset(anchors), entities=frozenset(m.entity or m.text for m in mentions),
+                context=frozenset(m.entity or m.text for m in pieces.mentions), numbers=numbers, days=days,
+                times=tuple(d for d in pieces.times if mine(d.start)), sentence_days=tuple(pieces.days),
+                negated=c.negated, quoted=quoted, predicate=c.predicate, tense=c.tense, frame=c.frame,
+                arguments=c.arguments, whole=c.whole)
 
 
 _OFFSET = re.compile(r"\W*(?:later|earlier|before|after|ago|since|beforehand|afterwards|on)\b", re.I)
