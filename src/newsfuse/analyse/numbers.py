@@ -472,23 +472,22 @@ def extract_numbers(text: str, doc: Doc | None = None) -> list[Quantity]:
     return out
 
 
-_NOMINAL = frozenset({"nummod", "quantmod", "compound", "amod", "nmod", "pobj", "prep", "appos", "npadvmod", "conj",
-                      "cc", "det", "advmod", "case", "obl", "nummod:gov", "flat"})
+_COUNTED = frozenset({"nummod", "quantmod", "compound", "nummod:gov", "det"})
+_ARGUMENT = frozenset({"dobj", "obj", "nsubj", "nsubjpass", "nsubj:pass", "attr", "oprd", "iobj"})
 
 
 def _governing_verb(doc: Doc, q: Quantity) -> str | None:
-    """The verb whose argument the number (or the noun it counts) is: "injured" for "injured
-    almost 50", "killing" for "killing at least seven people"."""
+    """The verb whose argument the number is, directly or through the noun it counts:
+    "injured" for "injured almost 50", "killing" for "killing at least seven people"; None for
+    a number that only modifies a noun ("a 6-foot, 200-pound man was serving ...")."""
     span = doc.char_span(q.start, q.end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    tok = span[-1]
-    for _ in range(6):
-        if tok.pos_ in ("VERB", "AUX") and tok.i not in range(span.start, span.end):
-            return tok.lower_
-        if tok.head.i == tok.i or (tok.dep_ not in _NOMINAL and tok.i not in range(span.start, span.end)):
-            return tok.head.lower_ if tok.head.pos_ in ("VERB", "AUX") else None
-        tok = tok.head
+    tok = span.root
+    if tok.dep_ in _COUNTED and tok.head.i != tok.i:
+        tok = tok.head  # "seven" -> "people"
+    if tok.dep_ in _ARGUMENT and tok.head.pos_ in ("VERB", "AUX"):
+        return tok.head.lower_
     return None
 
 
@@ -1123,11 +1122,19 @@ def _is_year(ctx: _Ctx, amt: _Amount, qkind: str | None, counts: str | None) -> 
 # Rejection rules
 
 
+# A model or designation: capitals, a hyphen, digits ("AK-47", "F-16", "G-7", "COVID-19"), spaced
+# as detokenised text spaces them ("AK - 47"). Its digits name the thing; they count nothing.
+_DESIGNATION = re.compile(r"\b[A-Z][A-Za-z]{0,5}\s?-\s?\d+\b")
+
+
 def _blocked_mask(text: str) -> bytearray:
-    """One byte per character: 1 where a date, clock time, phone number or ratio is."""
+    """One byte per character: 1 where a date, clock time, phone number, ratio or designation is."""
     mask = bytearray(len(text))
     for m in _BLOCKED.finditer(text):
         mask[m.start():m.end()] = b"\1" * (m.end() - m.start())
+    for m in _DESIGNATION.finditer(text):
+        start = m.start() + m.group().index("-") + 1  # only the digits: "AK" is no number anyway
+        mask[start:m.end()] = b"\1" * (m.end() - start)
     for m in _PHONE.finditer(text):
         groups = re.findall(r"\d+", m.group(0))
         thousands = all(len(g) == 3 for g in groups[1:]) and len(groups[0]) <= 3 and not m.group(0).startswith("+")

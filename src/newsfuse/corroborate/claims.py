@@ -33,10 +33,10 @@ from .units import Unit, is_claim
 
 __all__ = ["AlignedClaim", "align", "dependent", "garbled", "is_claim"]
 
-SUPPORT = 0.5  # probability that two units state one fact, from which one supports the other
-PAIR_SUPPORT = 0.75  # a claim of two sources alone needs this confident a match
+SUPPORT = 0.7  # probability that two units state one fact, from which one supports the other
+PAIR_SUPPORT = 0.85  # a claim of two sources alone needs this confident a match
 REUSE = 0.75  # a unit already in a claim joins another only when this confident
-WEAK_SUPPORT = 0.3  # a weaker match joins a claim when another member supports it as well
+WEAK_SUPPORT = 0.7  # a weaker match joins a claim when another member supports it as well
 SAME_REPORT = 0.6  # share of words from which a report's clause repeats its provenance's member
 SHORT_STATEMENT = 6  # words: a shorter clause is shown in its sentence
 OWN_SENTENCE = 0.6  # a clause this much of its sentence is shown as the sentence

@@ -36,6 +36,7 @@ import numpy as np
 
 from ..analyse.model import Quantity, TimeExpression
 from ..analyse.numbers import count_key
+from ..text import NUMBER_WORDS
 from .pairs import FEATURES, PairModel, Pairs, content_stems, stem
 from .slots import compare_days, compare_times, number_agreement
 from .sources import Sources
@@ -102,7 +103,7 @@ def differences(units: Sequence[Unit], pairs: Pairs, same: np.ndarray, sources: 
 def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
     if compare_days(u.sentence_days, v.sentence_days) is False and compare_days(u.days, v.days) is not False:
         return []  # their sentences are about different days: two events
-    numbers = [(x, y) for x in u.numbers for y in v.numbers if _comparable(x, u, y, v, strength)]
+    numbers = [(x, y) for x in u.numbers for y in v.numbers if _comparable(x, u, y, v)]
     num = [(x, y) for x, y in numbers if number_agreement(x, y, same_thing=True) is False]
     days = compare_days(u.days, v.days)
     times = compare_times(u.times, v.times)
@@ -165,8 +166,7 @@ def number_key(q: Quantity, u: Unit) -> str:
     key = count_key(q.counts)
     if key:
         return f"count:{key}"
-    verb = q.verb or u.predicate
-    return f"verb:{stem(verb)}" if verb else "?"
+    return f"verb:{stem(q.verb)}" if q.verb else "?"
 
 
 # Nouns that count people of no particular kind: "five people", "two villagers" and "three
@@ -174,28 +174,31 @@ def number_key(q: Quantity, u: Unit) -> str:
 PEOPLE = frozenset("person people individual resident villager civilian inhabitant citizen victim casualty".split())
 
 
-def _comparable(x: Quantity, u: Unit, y: Quantity, v: Unit, strength: float) -> bool:
+def _comparable(x: Quantity, u: Unit, y: Quantity, v: Unit) -> bool:
+    """Whether two numbers measure or count the same kind of thing: the same unit (an age only
+    of the one person both clauses name), the same counted noun, or people counted with the same
+    verb ("five people injured", "two villagers injured", "injuring 40")."""
     kx, ky = number_key(x, u), number_key(y, v)
     if kx == "?" or ky == "?":
         return False
+    if kx == "age" or ky == "age":
+        people = _people(u)
+        return kx == ky and len(people) == 1 and people == _people(v)
     if kx == ky:
         return True
-    if x.unit or y.unit:
-        return False
-    verb_x, verb_y = stem(x.verb or u.predicate or ""), stem(y.verb or v.predicate or "")
-    if not verb_x or verb_x != verb_y:
+    if x.unit or y.unit or not _same_verb(x, u, y, v):
         return False
     nouns = {k.split(":", 1)[1] for k in (kx, ky) if k.startswith("count:")}
-    if len(nouns) < 2 or nouns <= PEOPLE:
-        return True  # a count of people and a bare count of one verb ("five people injured", "injuring 40")
-    # different nouns of one verb ("called six engines", "called four appliances"): only for a
-    # close pair, and when each clause counts one thing
-    return strength >= SAME_THING_POLARITY and len(u.numbers) == 1 and len(v.numbers) == 1
+    return nouns <= PEOPLE
+
+
+def _people(u: Unit) -> set[str]:
+    return {a for a in u.anchors if a.startswith("e:PERSON:")}
 
 
 def _same_verb(x: Quantity, u: Unit, y: Quantity, v: Unit) -> bool:
-    verb_x, verb_y = stem(x.verb or u.predicate or ""), stem(y.verb or v.predicate or "")
-    return bool(verb_x) and verb_x == verb_y
+    """Whether two numbers are arguments of the same verb ("injuring 40", "injured almost 50")."""
+    return bool(x.verb and y.verb) and stem(x.verb) == stem(y.verb)  # type: ignore[arg-type]
 
 
 def _number_side(u: Unit, q: Quantity) -> Side:
@@ -216,20 +219,53 @@ def _closest_rivals(found: list[_Conflict], units: Sequence[Unit], sources: Sour
         for s in (c.a, c.b):
             best[key(s)] = max(best.get(key(s), 0.0), c.strength)
     kept = [c for c in found if c.strength >= best[key(c.a)] and c.strength >= best[key(c.b)]]
-    return [c for c in kept if not _says_both(c, found)]
+    return [c for c in kept if not _says_both(c) and not _states_elsewhere(c, units, sources)]
 
 
-def _says_both(c: _Conflict, found: list[_Conflict]) -> bool:
-    """Whether the source of one side states the other side's value too (in another clause)."""
+def _states_elsewhere(c: _Conflict, units: Sequence[Unit], sources: Sources) -> bool:
+    """Whether the report of one side (or of its provenance) gives the other side's figure too,
+    of the same kind, in another sentence ("six rifles in this operation", "14 rifles in all
+    five"): two figures of one report are two facts, not a conflict with another report."""
     for side, other in ((c.a, c.b), (c.b, c.a)):
-        for unit_slot in (_slot_values(side.unit),):
-            if other.slot is not None and any(_same_value(other.slot, s) for s in unit_slot if s is not side.slot):
+        if not isinstance(other.slot, Quantity):
+            continue
+        origin = sources.origin[side.unit.source]
+        for u in units:
+            if sources.origin[u.source] == origin and any(
+                    q.value == other.slot.value and _comparable(q, u, other.slot, other.unit) for q in u.numbers):
                 return True
     return False
 
 
-def _slot_values(u: Unit) -> list[Quantity | TimeExpression]:
-    return [*u.numbers, *u.days, *u.times]
+def _says_both(c: _Conflict) -> bool:
+    """Whether the sentence of one side gives the other side's value too ("58-3 ... 51 wins by
+    knockout" is no conflict with "58 wins"): a source does not contradict itself."""
+    for side, other in ((c.a, c.b), (c.b, c.a)):
+        if isinstance(other.slot, Quantity) and _figure(other.slot.value) in _figures(side.unit.text, side):
+            return True
+        if other.slot is not None and any(_same_value(other.slot, x) for x in (*side.unit.days, *side.unit.times)
+                                          if x is not side.slot):
+            return True
+    return False
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+
+
+def _figures(text: str, side: Side) -> set[str]:
+    """The figures a sentence writes, outside the side's own value (digits, and number words)."""
+    rest = text[: side.start - side.unit.start] + " " + text[side.end - side.unit.start:]
+    out = set()
+    for w in _FIGURE.findall(rest):
+        if w[0].isdigit():
+            out.add(_figure(float(w.replace(",", ""))) if w.replace(",", "").replace(".", "", 1).isdigit() else w)
+        elif w.lower() in NUMBER_WORDS:
+            out.add(_figure(float(NUMBER_WORDS[w.lower()])))
+    return out
+
+
+def _figure(x: float) -> str:
+    return f"{x:g}"
 
 
 def _same_value(x: Quantity | TimeExpression, y: Quantity | TimeExpression) -> bool:
@@ -290,7 +326,7 @@ def _also_stated(sides: list[Side], units: Sequence[Unit], sources: Sources) -> 
             if u.source in have:
                 continue
             kin = sources.origin[u.source] in origins
-            q = next((q for q in u.numbers if q.value == s.slot.value and _comparable(s.slot, s.unit, q, u, 0.0)
+            q = next((q for q in u.numbers if q.value == s.slot.value and _comparable(s.slot, s.unit, q, u)
                       and (kin or _same_verb(s.slot, s.unit, q, u))), None)
             if q is not None:
                 out.append(_number_side(u, q))

@@ -92,6 +92,18 @@ def _modifiers(words: list[str], head: str) -> frozenset[str]:
     return frozenset(w for w in keep if w in _KEEP)
 
 
+def _styled_as_title(role: str, head: str) -> bool:
+    """Whether a role is written as a title, its head capitalised ("Academy President", "Deputy
+    Secretary of State"), not a description in lower case ("a Hollywood marketing executive"):
+    a description says what someone does, and two descriptions are no conflict of titles. Text
+    in one case throughout (all capitals, all lower) does not tell, and counts as a title."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", role)
+    if not words or all(w.islower() for w in words) or all(w.isupper() for w in words):
+        return True
+    first = head.split()[0]
+    return any(w[:1].isupper() for w in words if w.lower().replace("-", " ").startswith(first))
+
+
 def compatible(a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]]) -> bool:
     return a[0] == b[0] and (a[1] <= b[1] or b[1] <= a[1])
 
@@ -116,7 +128,7 @@ def _classes(e: Entity, sources: Sources) -> list[tuple[str, list[int]]]:
             continue
         for role in roles:
             o = office(role)
-            if o is not None:
+            if o is not None and _styled_as_title(role, o[0]):
                 stated.append((sources.number[aid], role, o))
     groups: list[list[tuple[int, str, tuple[str, frozenset[str]]]]] = []
     for s in stated:

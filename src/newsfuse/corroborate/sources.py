@@ -34,8 +34,8 @@ from ..model import Article
 SHARED_SHINGLE = 3  # words per shingle of narration
 SAME_SENTENCE = 0.3  # Jaccard of shingles from which two sentences are one wording
 MIN_NARRATION_WORDS = 6  # a shorter sentence (outside quotes) is too generic to tell provenance
-SHARED_SENTENCES = 2  # shared narrating sentences that make two reports one provenance
-SHARED_SHARE = 0.5  # ... or one, when that is this share of the shorter report's narration
+SHARED_SENTENCES = 2  # shared narrating sentences that make two reports one provenance ...
+SHARED_SHARE = 0.5  # ... when they are this share of the shorter report's narration
 TRANSLATED = 0.85  # cosine from which two sentences of different languages are one translated sentence
 TRANSLATED_SHARE = 0.6  # share of the shorter report's sentences so matched
 RELATIONS = ("copy", "version", "translation", "outlet")  # strongest first
@@ -97,22 +97,33 @@ def _root(aid: str, copy_of: dict[str, str]) -> str:
 
 def link_provenance(sources: Sources, analyses: Sequence[ArticleAnalysis],
                     sentence_vectors: dict[str, tuple[list[tuple[int, int]], np.ndarray]] | None = None) -> None:
-    """Find the reports of one provenance among ``sources`` (see the module) and link them."""
+    """Find the reports of one provenance among ``sources`` (see the module) and link them.
+
+    Groups are joined only when every report of one is related to every report of the other
+    (complete linkage): outlets that each reprint a few sentences of one press release are not
+    chained into one source through a report that shares a little with each."""
     by_id = {a.id: a for a in analyses}
     arts = [a for a in sources.articles if a.id in by_id]
+    narration = {a.id: _narration(by_id[a.id]) for a in arts}
+    related: dict[tuple[int, int], str] = {}
     for i, a in enumerate(arts):
         for b in arts[i + 1:]:
             na, nb = sources.number[a.id], sources.number[b.id]
             if sources.origin[na] == sources.origin[nb]:
-                continue
-            if same_outlet(a, b):
-                sources.link(na, nb, "outlet")
-            elif shares_narration(by_id[a.id], by_id[b.id]):
-                sources.link(na, nb, "version")
+                related[na, nb] = "copy"
+            elif same_outlet(a, b):
+                related[na, nb] = "outlet"
+            elif shares_narration(narration[a.id], narration[b.id]):
+                related[na, nb] = "version"
             elif sentence_vectors and a.language and b.language and a.language != b.language and \
                     a.id in sentence_vectors and b.id in sentence_vectors and \
                     translated(sentence_vectors[a.id][1], sentence_vectors[b.id][1]):
-                sources.link(na, nb, "translation")
+                related[na, nb] = "translation"
+    for (na, nb), why in sorted(related.items(), key=lambda kv: (RELATIONS.index(kv[1]), kv[0])):
+        group_a = [n for n, o in sources.origin.items() if o == sources.origin[na]]
+        group_b = [n for n, o in sources.origin.items() if o == sources.origin[nb]]
+        if group_a != group_b and all((min(x, y), max(x, y)) in related for x in group_a for y in group_b):
+            sources.link(na, nb, why)
 
 
 def outlet_of(a: Article) -> str | None:
@@ -136,13 +147,16 @@ def same_outlet(a: Article, b: Article) -> bool:
     return x is not None and x == y
 
 
-def shares_narration(a: ArticleAnalysis, b: ArticleAnalysis) -> bool:
-    """Whether two reports narrate in the same words (beyond quotations): one text, rewritten."""
-    sa, sb = _narration(a), _narration(b)
+def shares_narration(sa: list[set[int]], sb: list[set[int]]) -> bool:
+    """Whether two reports narrate in the same words (beyond quotations), sentence for
+    sentence: one text rewritten or updated. Half the narration of the shorter one (two
+    sentences at least), or all of it, must be shared; a few sentences of a press release that
+    several outlets reprint are not enough."""
     if not sa or not sb:
         return False
     shared = sum(1 for x in sa if any(_jaccard(x, y) >= SAME_SENTENCE for y in sb))
-    return shared >= SHARED_SENTENCES or (shared >= 1 and shared >= SHARED_SHARE * min(len(sa), len(sb)))
+    shorter = min(len(sa), len(sb))
+    return shared == shorter or (shared >= SHARED_SENTENCES and shared >= SHARED_SHARE * shorter)
 
 
 def _narration(a: ArticleAnalysis) -> list[set[int]]:
