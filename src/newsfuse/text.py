@@ -55,14 +55,20 @@ ABBREVIATIONS = frozenset(
 )
 
 
+_DECIMAL_AFTER = re.compile(r"\s\d(?!\d)")
+
+
 def _is_end(text: str, pos: int) -> bool:
-    """Whether the terminal mark at ``pos`` ends a sentence (not "Mr." or "U.S.")."""
+    """Whether the terminal mark at ``pos`` ends a sentence (not "Mr.", "U.S." or the "6. 1" of
+    detokenised text, which is 6.1: news style spells out a number that begins a sentence)."""
     if text[pos] != ".":
         return True
     m = _WORD_BEFORE.search(text, max(0, pos - 12), pos)
     if not m:
         return True
     word = m.group(1)
+    if word.isdigit() and len(word) <= 2 and _DECIMAL_AFTER.match(text, pos + 1):
+        return False
     if len(word) == 1 and word.isalpha():
         return False  # an initial, or a letter of "U.S."
     return word.lower() not in ABBREVIATIONS

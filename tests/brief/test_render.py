@@ -238,16 +238,17 @@ TOP = {"story_id", "headline", "first_seen", "last_seen", "summary", "claims", "
 # Nested keys: the PRODUCT.md fields, plus the extras model.py adds, listed here on purpose.
 NESTED = {
     "summary": ({"text", "sources"}, {"spans"}),
-    "claims": ({"text", "sources", "independent_support"}, {"variants", "spans"}),
+    "claims": ({"text", "sources", "independent_support"}, {"variants", "spans", "confidence"}),
     "quotes": ({"speaker", "text", "variants"}, {"channel", "direct", "independent_support"}),
     "timeline": ({"date", "text", "sources"}, {"spans"}),
     "numbers": ({"what", "value", "unit", "sources"}, {"text", "low", "high"}),
     "entities": ({"name", "kind", "aliases", "sources"}, {"roles"}),
-    "disagreements": ({"about", "variants"}, {"kind"}),
+    "disagreements": ({"about", "variants"}, {"kind", "evolution"}),
     "single_source": ({"text", "source"}, {"spans"}),
-    "sources": ({"id", "outlet", "url", "title", "published", "language", "copy_of"}, {"article_id", "published_via"}),
+    "sources": ({"id", "outlet", "url", "title", "published", "language", "copy_of"},
+                {"article_id", "published_via", "counted_with", "relation"}),
 }
-VARIANTS = {"quotes": ({"text", "sources"}, {"spans"}), "disagreements": ({"value", "sources"}, {"spans"})}
+VARIANTS = {"quotes": ({"text", "sources"}, {"spans"}), "disagreements": ({"value", "sources"}, {"spans", "published"})}
 
 
 def check_keys(items: list[dict], required: set[str], extra: set[str]) -> None:
@@ -325,8 +326,9 @@ def test_markdown_layout() -> None:
 
     facts = md_section(md, "Key facts")
     assert "The harbour bridge reopened on Thursday. [[1]](#source-1)[[2]](#source-2)" in facts
-    assert "*confirmed by 3 independent sources*" in facts and "*confirmed by 2 independent sources*" in facts
-    assert "  - “Le pont du port de Kestrel a rouvert jeudi” [[3]](#source-3)" in facts  # wordings beneath
+    assert "*confirmed by 3 independent sources (4 reports)*" in facts  # a copy is a report, not a confirmation
+    assert "*confirmed by 2 independent sources (3 reports)*" in facts
+    assert "Le pont du port" not in facts  # each source's wording is in the JSON and the HTML, not repeated here
     assert "was confirmed" not in facts  # independent support 1 is not a key fact
 
     assert "- **14 February – 5 March 2025** — The bridge was closed for repairs. [[1]](#source-1)" in md

@@ -107,8 +107,9 @@ def _is_predicate(tok: Token, first: int, last: int) -> bool:
 
 def _sentence_clauses(sent: list[Token]) -> list[Clause]:
     first, last = sent[0].i, sent[-1].i
-    # a sentence without a finite verb is a caption, a heading or a list, not a statement
-    finite = any("Fin" in t.morph.get("VerbForm") for t in sent)
+    # a sentence without a finite verb is a caption, a heading or a list, not a statement (two verbs
+    # or more make one anyway: the small parser takes "a bus overturned ..." for a noun phrase now and then)
+    finite = any("Fin" in t.morph.get("VerbForm", []) for t in sent) or sum(t.pos_ == "VERB" for t in sent) >= 2
     heads = [t for t in sent if _is_predicate(t, first, last)]
     own: dict[int, list[Token]] = {h.i: [] for h in heads}
     for tok in sent:
@@ -140,7 +141,7 @@ def _sentence_clauses(sent: list[Token]) -> list[Clause]:
             if borrowed and not text.lower().startswith(borrowed.lower()):
                 text = f"{borrowed} {text}"
         whole = subject is not None and subject.lower_ not in _RELATIVE and subject.tag_ != "VBG" and \
-            any("Fin" in t.morph.get("VerbForm") for t in toks if t.head.i == h or t.i == h)
+            any("Fin" in t.morph.get("VerbForm", []) for t in toks if t.head.i == h or t.i == h)
         args = tuple(t.lower_ for t in toks if t.dep_ in _ARGUMENTS and not t.is_stop)
         out.append(Clause(toks[0].idx, toks[-1].idx + len(toks[-1].text), head.idx, text,
                           _negated(head, toks), frame, _predicate(head).lower_, args,
@@ -258,7 +259,7 @@ def _tense(head: Token) -> str:
     if any(c.dep_ == "acomp" and c.lower_ in _PROSPECT for c in head.children) or \
             (head.lower_ in _PROSPECT and any(c.dep_ == "xcomp" for c in head.children)):
         return "future"
-    if "Past" in head.morph.get("Tense") and head.tag_ != "VBN" or any("Past" in a.morph.get("Tense") for a in auxes):
+    if "Past" in head.morph.get("Tense", []) and head.tag_ != "VBN" or any("Past" in a.morph.get("Tense", []) for a in auxes):
         return "past"
     return "present"
 
@@ -278,15 +279,28 @@ def _asserted(head: Token) -> bool:
     return not (head.dep_ == "advcl" and "to" in marks and not any(c.dep_ in _SUBJECTS for c in head.children))
 
 
+def _only(tok: Token) -> bool:
+    """"nothing but", "no one but", "nichts als": a restriction ("only"), not a negation."""
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    return nxt is not None and nxt.lower_ in ("but", "except", "als", "que", "sino", "che")
+
+
 def _negated(head: Token, toks: list[Token]) -> bool:
     for c in head.children:
-        if c.dep_ == "neg" or (c.dep_ in ("advmod", "det", "nsubj", "dobj", "obj") and c.lower_ in NEGATIONS):
+        if c.dep_ == "neg" or (c.dep_ in ("advmod", "det", "nsubj", "dobj", "obj", "cc", "preconj")
+                               and c.lower_ in NEGATIONS and not _only(c)):
             return True
         if c.dep_ in ("acomp", "advmod", "xcomp") and c.lower_ in UNLIKELY:  # "he is unlikely to meet the Queen"
             return True
         if c.dep_ in ("dobj", "obj", "nsubj", "nsubjpass", "attr") and any(
                 d.dep_ == "det" and d.lower_ in NEGATIONS for d in c.children):  # "could offer no details"
             return True
+        if c.dep_ in ("dobj", "obj") and c.lower_ in NEGATIONS and not _only(c):  # "had nothing to say"
+            return True
+    up = head.head
+    if head.dep_ in ("ccomp", "csubj") and up.i != head.i and (  # "it is unlikely that they will take part"
+            up.lower_ in UNLIKELY or any(c.dep_ in ("acomp", "attr") and c.lower_ in UNLIKELY for c in up.children)):
+        return True
     for aux in (c for c in head.children if c.dep_ in ("aux", "auxpass", "aux:pass", "cop")):
         if aux.lower_.endswith("n't") or any(g.dep_ == "neg" for g in aux.children):
             return True
@@ -294,6 +308,7 @@ def _negated(head: Token, toks: list[Token]) -> bool:
 
 
 _SPACE = re.compile(r"\s+")
+_DOUBLED = re.compile(r"([,;:])(?:\s*[,;:])+")  # what is left of the punctuation around a nested clause
 _SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)\]}’”»])")
 
 
@@ -304,5 +319,5 @@ def _text(toks: list[Token]) -> str:
         parts.append(a.text)
         if b is not None:
             parts.append(a.whitespace_ if b.i == a.i + 1 else " ")
-    text = _SPACE_BEFORE.sub(r"\1", _SPACE.sub(" ", "".join(parts))).strip(" ,;:-–—")
-    return text
+    text = _SPACE_BEFORE.sub(r"\1", _SPACE.sub(" ", "".join(parts)))
+    return _DOUBLED.sub(r"\1", text).strip(" ,;:-–—")

@@ -283,12 +283,13 @@ def _trie_regex(words: list[str]) -> str:
 
 _WORDS_ALT = _trie_regex(list(_WORD_VALUES))
 _SCALE_ALT = "dozen|hundred|thousand|million|billion|trillion"
-_DIGITS = rf"""
-    \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?             # 1,234,567.8
-  | \d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?        # 1.234.567,8 (European)
-  | \d{{1,3}}\.\d{{3}},\d+                       # 1.234,5 (European)
-  | \d{{1,3}}(?:[\u00a0\u2009\u202f ]\d{{3}})+(?![\d.,:])  # 14 000 (French/Russian style)
-  | \d{{1,3}}(?:,[ ]\d{{3}})*,[ ]000(?!\d)         # 200, 000 (tokenised text; a round number only)
+_DIGITS = r"""
+    \d{1,3}(?:,\d{3})+(?:\.\d+)?             # 1,234,567.8
+  | \d{1,3}(?:\.\d{3}){2,}(?:,\d+)?        # 1.234.567,8 (European)
+  | \d{1,3}\.\d{3},\d+                       # 1.234,5 (European)
+  | \d{1,3}(?:[\u00a0\u2009\u202f ]\d{3})+(?![\d.,:])  # 14 000 (French/Russian style)
+  | \d{1,3}(?:,[ ]\d{3})*,[ ]000(?!\d)         # 200, 000 (tokenised text; a round number only)
+  | \d{1,2}\.[ ]\d(?![\d.,:])(?=[ ]?[^\W\d_%-]|[ ]?[%-])  # 6. 1 (detokenised text: 6.1)
   | \d+(?:[.,]\d+)?                              # 12 / 12.5 / 12,5
 """
 _CORE = re.compile(
@@ -757,6 +758,8 @@ def _digits_value(g: str) -> tuple[float | None, bool]:
     if len(g) > 1 and g[0] == "0" and g[1].isdigit():
         return None, False  # "007", "0100": codes, not amounts
     g = g.replace(", ", ",")  # tokenised "200, 000"
+    if re.fullmatch(r"\d{1,2}\. \d", g):  # tokenised "6. 1"
+        return float(g.replace(" ", "")), False
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", g):
         return float(g.replace(",", "")), False
     if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}\.\d{3},\d+", g):

@@ -18,7 +18,8 @@ from ..analyse.model import Quantity, StoryAnalysis
 from ..analyse.numbers import count_key
 from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources, embed
 from ..corroborate.claims import as_sentence, dependent, garbled
-from ..corroborate.facts import slots
+from ..corroborate.differences import number_key
+from ..corroborate.units import Unit
 from ..corroborate.similarity import cosine
 from ..pipeline import Story
 from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
@@ -185,19 +186,21 @@ def _timeline(analysis: StoryAnalysis, sources: Sources) -> list[TimelineItem]:
 
 
 def _numbers(c: Corroboration) -> list[NumberFact]:
-    """Each number as the sources state it (one entry per value), best supported first."""
-    items = [i for i in c.facts if i.kind == "number"]
-    if not items:
-        return []
+    """Each number as the sources state it: one entry per figure of one kind (unit, counted
+    noun, or verb), with every source that gives it; best supported first."""
+    groups: dict[tuple[str, float, float | None, float | None], list[tuple[Unit, Quantity]]] = {}
+    for u in c.units:
+        for q in u.numbers:
+            groups.setdefault((number_key(q, u), q.value, q.low, q.high), []).append((u, q))
     out = []
-    for slot in slots(items, cosine(embed([i.clause for i in items]))):
-        first = items[slot[0]]
-        q = first.value
-        assert isinstance(q, Quantity)
-        what = q.counts or ("duration" if q.unit == "minute" else q.unit) or "number"
+    for (key, _, _, _), stated in groups.items():
+        if key == "?":
+            continue
+        u, q = min(stated, key=lambda x: (garbled(x[0].text), x[0].source))
+        what = q.counts or ("duration" if q.unit == "minute" else q.unit) or (q.verb and f"{q.verb}") or "number"
         unit, scale = _duration_unit(q) if q.unit == "minute" else (q.unit, 1.0)
-        out.append(NumberFact(what, _scaled(q.value, scale), unit, sorted({items[k].source for k in slot}),
-                              first.text, _scaled(q.low, scale), _scaled(q.high, scale)))
+        out.append(NumberFact(what, _scaled(q.value, scale), unit, sorted({x.source for x, _ in stated}),
+                              q.text, _scaled(q.low, scale), _scaled(q.high, scale)))
     out.sort(key=lambda n: (-c.sources.support(n.sources), count_key(n.what) or "", n.sources))
     return out
 

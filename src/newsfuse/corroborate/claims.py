@@ -30,6 +30,7 @@ import numpy as np
 from .pairs import Pairs
 from .sources import Sources
 from .units import Unit, is_claim
+from .words import stem
 
 __all__ = ["AlignedClaim", "align", "dependent", "garbled", "is_claim"]
 
@@ -38,6 +39,7 @@ PAIR_SUPPORT = 0.85  # a claim of two sources alone needs this confident a match
 REUSE = 0.75  # a unit already in a claim joins another only when this confident
 WEAK_SUPPORT = 0.7  # a weaker match joins a claim when another member supports it as well
 SAME_REPORT = 0.6  # share of words from which a report's clause repeats its provenance's member
+_SAY = frozenset(stem(w) for w in "say said says saying tell told tells add added adds".split())
 SHORT_STATEMENT = 6  # words: a shorter clause is shown in its sentence
 OWN_SENTENCE = 0.6  # a clause this much of its sentence is shown as the sentence
 SHOWN_SUPPORT = 0.8  # a member this sure to state the pivot's fact may be shown in its place
@@ -68,10 +70,9 @@ class AlignedClaim:
         """The fact in the words of the shown unit: its sentence, or its clause when the sentence
         says much else besides (then the clause, read with its subject, is the fact)."""
         u = self.shown
-        if len(u.clause) >= OWN_SENTENCE * len(u.text) or not u.whole or u.frame or \
-                len(u.clause.split()) < SHORT_STATEMENT:
-            return u.text
-        return as_sentence(u.clause)
+        if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT and len(u.clause) < OWN_SENTENCE * len(u.text)):
+            return as_sentence(u.clause)
+        return u.text
 
     @property
     def shown(self) -> Unit:
@@ -157,8 +158,8 @@ def _pivot_worthy(u: Unit) -> bool:
     """Whether a claim can be built around a unit: a statement of its own ("Mr Kim said he was
     willing to negotiate"), not a frame that only says who spoke ("Psaki said") unless it says
     when, and not a fragment that leans on its sentence ("since Trump took office last year")."""
-    if u.frame:
-        return bool(u.days or u.times)
+    if u.frame:  # "the White House confirmed on Thursday"; never "officials said on Thursday"
+        return bool(u.days or u.times) and stem(u.predicate) not in _SAY
     return u.whole or len(u.clause) >= OWN_SENTENCE * len(u.text)
 
 

@@ -35,10 +35,13 @@ from datetime import datetime
 import numpy as np
 
 from ..analyse.model import Quantity, TimeExpression
-from ..analyse.numbers import count_key
 from ..text import NUMBER_WORDS
-from .pairs import FEATURES, PairModel, Pairs, content_stems, stem
-from .slots import compare_days, compare_times, number_agreement
+from .pairs import FEATURES, PairModel, Pairs
+from .words import content_stems, stem
+from .claims import garbled
+from .similarity import embed
+from .slots import (compare_days, compare_times, comparable, number_agreement, number_key, same_verb,
+                    zone as _zone)
 from .sources import Sources
 from .units import Unit
 
@@ -76,9 +79,10 @@ class FactDifference:
 @dataclass(slots=True)
 class _Conflict:
     kind: str
-    strength: float
+    strength: float  # probability that the two clauses speak of one fact, details aside
     a: Side
     b: Side
+    rival: float = 0.0  # how closely the two values are said of one thing (see _rank)
 
 
 def same_thing(model: PairModel, pairs: Pairs) -> np.ndarray:
@@ -96,35 +100,70 @@ def differences(units: Sequence[Unit], pairs: Pairs, same: np.ndarray, sources: 
     for k, (i, j) in enumerate(zip(pairs.left.tolist(), pairs.right.tolist())):
         if same[k] >= SAME_NUMBER:
             found.extend(_conflicts(units[i], units[j], float(same[k])))
+    _rank(found)
     found = _closest_rivals(found, units, sources)
     return _grouped(found, units, sources)
+
+
+def _rank(found: list[_Conflict]) -> None:
+    """How close each conflict's two values are in what they are said of: the clauses' closeness
+    and the closeness of the words right around each value ("as it ran onto the bank at 8:40"
+    faces "at 7:40 it struck the sandbank", not "it left port at 7:10" in the same clause)."""
+    if not found:
+        return
+    contexts = sorted({context(side) for c in found for side in (c.a, c.b)})
+    index = {t: k for k, t in enumerate(contexts)}
+    vectors = embed(contexts)
+    for c in found:
+        c.rival = c.strength / 2 + float(vectors[index[context(c.a)]] @ vectors[index[context(c.b)]])
+
+
+_SEPARATORS = re.compile(r"[,;–—()]|:(?=\s)|\s-\s")
+CONTEXT_WORDS = 8
+
+
+def context(side: Side) -> str:
+    """The stretch of the sentence between punctuation that holds the value, widened to the
+    next stretches until it has a few words besides the value."""
+    text, offset = side.unit.text, side.unit.start
+    start, end = side.start - offset, side.end - offset
+    cuts = [0] + [m.start() for m in _SEPARATORS.finditer(text)] + [len(text)]
+    lo = max(c for c in cuts if c <= start)
+    hi = min((c for c in cuts if c >= end), default=len(text))
+    own = len(text[start:end].split())
+    while len(text[lo:hi].split()) - own < CONTEXT_WORDS and (lo > 0 or hi < len(text)):
+        if hi < len(text):
+            hi = min((c for c in cuts if c > hi), default=len(text))
+        else:
+            lo = max(c for c in cuts if c < lo)
+    return text[lo:hi].strip(" ,;:()–—-")
 
 
 def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
     if compare_days(u.sentence_days, v.sentence_days) is False and compare_days(u.days, v.days) is not False:
         return []  # their sentences are about different days: two events
-    numbers = [(x, y) for x in u.numbers for y in v.numbers if _comparable(x, u, y, v)]
+    numbers = [(x, y) for x in u.numbers for y in v.numbers if comparable(x, u, y, v)]
     num = [(x, y) for x, y in numbers if number_agreement(x, y, same_thing=True) is False]
     days = compare_days(u.days, v.days)
     times = compare_times(u.times, v.times)
     if strength < SAME_THING:
         # a loose pair: only a number of one kind told with one verb ("injuring 40", "injured almost 50")
-        num = [(x, y) for x, y in num if _same_verb(x, u, y, v)]
+        num = [(x, y) for x, y in num if same_verb(x, u, y, v)]
         if not num:
             return []
         days = times = None
     kinds = bool(num) + (days is False) + (times is False)
-    same_verb = bool(u.predicate) and stem(u.predicate) == stem(v.predicate)
+    one_verb = bool(u.predicate) and stem(u.predicate) == stem(v.predicate)
     if kinds != 1:  # nothing differs, or two things do: two different events, not one told two ways
         if kinds == 0 and u.negated != v.negated and strength >= SAME_THING_POLARITY and \
-                not (u.numbers or v.numbers) and same_verb and _same_arguments(u, v) and u.tense == v.tense:
+                not (u.numbers or v.numbers) and one_verb and _same_arguments(u, v) and u.tense == v.tense:
             return [_Conflict("fact", strength, Side(u, u.clause, u.clause_start, u.clause_end),
                               Side(v, v.clause, v.clause_start, v.clause_end))]
         return []
     if num:  # told with other verbs, two numbers must be in closer clauses to be one fact
         return [_Conflict("number", strength, _number_side(u, x), _number_side(v, y)) for x, y in num
-                if _same_verb(x, u, y, v) or strength >= SAME_THING_POLARITY]
-    if not same_verb and strength < SAME_THING_POLARITY:
+                if same_verb(x, u, y, v) or strength >= SAME_THING_POLARITY]
+    if not one_verb and strength < SAME_THING_POLARITY:
         return []
     kind, slots = ("date", (u.days, v.days)) if days is False else ("time", (u.times, v.times))
     return [_Conflict(kind, strength, Side(u, x.text, x.start, x.end, x), Side(v, y.text, y.start, y.end, y))
@@ -158,49 +197,6 @@ def _same_arguments(u: Unit, v: Unit) -> bool:
     return bool(a & shared or b & shared)
 
 
-def number_key(q: Quantity, u: Unit) -> str:
-    """What a number counts or measures: its unit, its counted noun, or else the verb it is the
-    object of ("injuring 40")."""
-    if q.unit:
-        return q.unit
-    key = count_key(q.counts)
-    if key:
-        return f"count:{key}"
-    return f"verb:{stem(q.verb)}" if q.verb else "?"
-
-
-# Nouns that count people of no particular kind: "five people", "two villagers" and "three
-# residents" hurt by one quake are counts of one thing.
-PEOPLE = frozenset("person people individual resident villager civilian inhabitant citizen victim casualty".split())
-
-
-def _comparable(x: Quantity, u: Unit, y: Quantity, v: Unit) -> bool:
-    """Whether two numbers measure or count the same kind of thing: the same unit (an age only
-    of the one person both clauses name), the same counted noun, or people counted with the same
-    verb ("five people injured", "two villagers injured", "injuring 40")."""
-    kx, ky = number_key(x, u), number_key(y, v)
-    if kx == "?" or ky == "?":
-        return False
-    if kx == "age" or ky == "age":
-        people = _people(u)
-        return kx == ky and len(people) == 1 and people == _people(v)
-    if kx == ky:
-        return True
-    if x.unit or y.unit or not _same_verb(x, u, y, v):
-        return False
-    nouns = {k.split(":", 1)[1] for k in (kx, ky) if k.startswith("count:")}
-    return nouns <= PEOPLE
-
-
-def _people(u: Unit) -> set[str]:
-    return {a for a in u.anchors if a.startswith("e:PERSON:")}
-
-
-def _same_verb(x: Quantity, u: Unit, y: Quantity, v: Unit) -> bool:
-    """Whether two numbers are arguments of the same verb ("injuring 40", "injured almost 50")."""
-    return bool(x.verb and y.verb) and stem(x.verb) == stem(y.verb)  # type: ignore[arg-type]
-
-
 def _number_side(u: Unit, q: Quantity) -> Side:
     value = q.text
     if q.counts and q.counts.lower() not in value.lower():
@@ -217,8 +213,8 @@ def _closest_rivals(found: list[_Conflict], units: Sequence[Unit], sources: Sour
     best: dict[tuple[int, int, int], float] = {}
     for c in found:
         for s in (c.a, c.b):
-            best[key(s)] = max(best.get(key(s), 0.0), c.strength)
-    kept = [c for c in found if c.strength >= best[key(c.a)] and c.strength >= best[key(c.b)]]
+            best[key(s)] = max(best.get(key(s), 0.0), c.rival)
+    kept = [c for c in found if c.rival >= best[key(c.a)] and c.rival >= best[key(c.b)]]
     return [c for c in kept if not _says_both(c) and not _states_elsewhere(c, units, sources)]
 
 
@@ -232,7 +228,7 @@ def _states_elsewhere(c: _Conflict, units: Sequence[Unit], sources: Sources) -> 
         origin = sources.origin[side.unit.source]
         for u in units:
             if sources.origin[u.source] == origin and any(
-                    q.value == other.slot.value and _comparable(q, u, other.slot, other.unit) for q in u.numbers):
+                    q.value == other.slot.value and comparable(q, u, other.slot, other.unit) for q in u.numbers):
                 return True
     return False
 
@@ -301,54 +297,77 @@ def _grouped(found: list[_Conflict], units: Sequence[Unit], sources: Sources) ->
                 sides = by_value.setdefault(_norm(s.value), [])
                 if all((x.unit.source, x.start) != (s.unit.source, s.start) for x in sides):
                     sides.append(s)
-        variants = [(sides[0].value, sides + _also_stated(sides, units, sources)) for sides in by_value.values()]
-        variants.sort(key=lambda v: (-sources.support(s.unit.source for s in v[1]), min(s.unit.source for s in v[1])))
-        if len({sources.origin[s.unit.source] for _, sides in variants for s in sides}) < 2:
+        stated = [sides + _also_stated(sides, units, sources) for sides in by_value.values()]
+        stated.sort(key=lambda sides: (-sources.support(s.unit.source for s in sides), min(s.unit.source for s in sides)))
+        if len({sources.origin[s.unit.source] for sides in stated for s in sides}) < 2:
             continue
-        first = conflicts[0]
-        diff = FactDifference(first.kind, _about(first), variants)
+        variants = [(_wording(sides), sides) for sides in stated]
+        diff = FactDifference(conflicts[0].kind, _about(conflicts[0].kind, min(stated[0], key=_clean)), variants)
         _mark_evolution(diff, sources)
         out.append(diff)
     return sorted(out, key=lambda d: (d.kind, d.about))
 
 
 def _also_stated(sides: list[Side], units: Sequence[Unit], sources: Sources) -> list[Side]:
-    """Other reports that state the same figure of the same kind: the other reports of a side's
-    provenance (copies, versions: cited so the lineage shows), and independent sources that tell
-    it with the same verb ("two people were hurt", "two villagers slightly injured")."""
-    origins = {sources.origin[s.unit.source] for s in sides}
+    """Every other report that gives the same figure of the same kind: the other reports of a
+    side's provenance (copies, versions: cited so the lineage shows), and independent sources
+    that state it (a count of the same thing, a number of the same verb, the same clock time)."""
     have = {s.unit.source for s in sides}
     out: list[Side] = []
     for s in sides:
-        if not isinstance(s.slot, Quantity):
-            continue
         for u in units:
             if u.source in have:
                 continue
-            kin = sources.origin[u.source] in origins
-            q = next((q for q in u.numbers if q.value == s.slot.value and _comparable(s.slot, s.unit, q, u)
-                      and (kin or _same_verb(s.slot, s.unit, q, u))), None)
-            if q is not None:
-                out.append(_number_side(u, q))
+            kin = sources.origin[u.source] == sources.origin[s.unit.source]
+            found = _same_figure(s, u, kin)
+            if found is not None:
+                out.append(found)
                 have.add(u.source)
     return out
+
+
+def _same_figure(s: Side, u: Unit, kin: bool) -> Side | None:
+    x = s.slot
+    if isinstance(x, Quantity):
+        for q in u.numbers:
+            if q.value == x.value and comparable(x, s.unit, q, u) and \
+                    (kin or number_key(q, u).startswith(("count:", "age")) or same_verb(x, s.unit, q, u)):
+                return _number_side(u, q)
+    elif isinstance(x, TimeExpression) and x.time:
+        for t in u.times:
+            if t.time == x.time and (not t.timezone or not x.timezone or _zone(t.timezone) == _zone(x.timezone)):
+                return Side(u, t.text, t.start, t.end, t)
+    return None
 
 
 def _norm(value: str) -> str:
     return " ".join(re.findall(r"\w+", value.lower()))
 
 
-def _about(c: _Conflict) -> str:
-    if c.kind == "number":
-        q = c.a.slot
-        assert isinstance(q, Quantity)
-        what = f"number of {q.counts}" if q.counts else (q.unit or "number")
-        if what == "minute":
-            what = "duration"
-        return f"{what}: {c.a.unit.clause}"
-    if c.kind == "fact":
-        return f"whether {c.a.unit.clause}"
-    return f"{c.kind}: {c.a.unit.clause}"
+def _wording(sides: list[Side]) -> str:
+    """How a value is shown: the wording most of its sources use (the cleanest among equals)."""
+    counts: dict[str, int] = {}
+    for side in sides:
+        counts[side.value] = counts.get(side.value, 0) + 1
+    return max(sides, key=lambda side: (counts[side.value], -_clean(side)[0], -side.unit.source)).value
+
+
+def _clean(side: Side) -> tuple[int, int]:
+    """Fewer marks of a broken rendering first, then the earliest source."""
+    return garbled(side.unit.text), side.unit.source
+
+
+def _about(kind: str, side: Side) -> str:
+    """What the sources differ on, said with the clause of the clearest statement of one side."""
+    clause = side.unit.clause
+    if kind == "number" and isinstance(side.slot, Quantity):
+        q = side.slot
+        what = f"number of {q.counts}" if q.counts else ("duration" if q.unit == "minute" else q.unit) or \
+            (f"number {q.verb}" if q.verb else "number")
+        return f"{what}: {clause}"
+    if kind == "fact":
+        return f"whether {clause}"
+    return f"{kind}: {clause}"
 
 
 def _mark_evolution(diff: FactDifference, sources: Sources) -> None:

@@ -24,9 +24,7 @@ decided apart, slot by slot (:mod:`.slots`): a conflict is never support.
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,9 +33,9 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
-from ..text import STOP_WORDS
 from .slots import compare_days, compare_numbers
 from .units import Unit
+from .words import content_stems, stem
 
 FEATURES = (
     "cos_clause", "cos_sentence", "cos_cross", "lexical", "lexical_sentence", "contained", "rarest_shared",
@@ -50,24 +48,6 @@ MIN_LEXICAL = 0.1
 MARGIN_NEIGHBOURS = 3
 SHORT_CLAUSE = 6  # words: a shorter clause leans on its sentence
 RAREST_POWER = 12
-_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*")
-_SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|'s|’s)$")
-
-
-def stem(word: str) -> str:
-    """A crude stem that joins the inflections of a word ("injured", "injuring", "injury")."""
-    w = word.lower()
-    if w[0].isdigit():
-        return re.sub(r"[.,]", "", w)
-    if len(w) > 4:
-        w = _SUFFIX.sub("", w)
-    return w[:5]
-
-
-def content_stems(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and (len(w) > 2 or w[0].isdigit())]
-
-
 @dataclass(slots=True)
 class Pairs:
     """Candidate pairs of units (``left[k]``, ``right[k]``, left < right) with their features."""
@@ -79,7 +59,7 @@ class Pairs:
     days: list[bool | None] = field(default_factory=list)
 
 
-def candidate_pairs(units: Sequence[Unit], origin: Sequence[int], clause_vectors: np.ndarray,
+def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], clause_vectors: np.ndarray,
                     sentence_vectors: np.ndarray) -> Pairs:
     """Every pair of units of different independent sources worth scoring, with its features.
 
@@ -111,7 +91,7 @@ def candidate_pairs(units: Sequence[Unit], origin: Sequence[int], clause_vectors
     days: list[bool | None] = []
     for i, j in zip(left.tolist(), right.tolist()):
         u, v = units[i], units[j]
-        nums.append(compare_numbers(u.numbers, v.numbers) if u.numbers and v.numbers else None)
+        nums.append(compare_numbers(u, v) if u.numbers and v.numbers else None)
         days.append(compare_days(u.days, v.days) if u.days and v.days else None)
     at = (left, right)
     columns = [

@@ -121,10 +121,13 @@ def _relays(items: list[QuoteItem]) -> set[frozenset[str]]:
 
 
 def _compatible(a: QuoteItem, b: QuoteItem, relayed: set[frozenset[str]]) -> bool:
-    """The same voice, one speaker and the aide some source names as relaying that speaker, or
-    a voice one source does not name ("the statement said", "the announcement concluded")."""
-    return bool(a.voices & b.voices) or frozenset((a.quote.speaker, b.quote.speaker)) in relayed or \
-        not (a.voices and b.voices)
+    """The same voice, one speaker and the aide some source names as relaying that speaker, or,
+    for a statement of some length, a voice one source does not name ("the statement said",
+    "the announcement concluded"): a few words are too common to match whoever says them."""
+    if a.voices & b.voices or frozenset((a.quote.speaker, b.quote.speaker)) in relayed:
+        return True
+    long = min(len(a.text.split()), len(b.text.split())) >= SHORT_QUOTE
+    return long and not (a.voices and b.voices)
 
 
 def _merged(items: list[QuoteItem]) -> MergedQuote:

@@ -230,7 +230,7 @@ def score_event(gold: Gold, briefs: Sequence[Brief], markdown: str, input_chars:
                 continue
             found_facts |= _score_claim(gold, said, score, claim.text)
         for d in b.disagreements:
-            sides = [({article_of.get(n) for n in v.sources} - {None}, v.value) for v in d.variants]
+            sides = [({a for n in v.sources if (a := article_of.get(n))}, v.value) for v in d.variants]
             hit = next((i for i, versions in enumerate(gold.disagreements) if _matches(sides, versions)), None)
             score.diffs += 1
             if hit is None:
@@ -265,11 +265,10 @@ def _score_claim(gold: Gold, said: dict[str, set[str]], score: EventScore, text:
         against = {gold.origin(a) for a, keys in said.items() if keys & f.contradicted_by}
         rank[f.id] = (len(backers), -len(against))
     best = max(rank, key=lambda fid: rank[fid]) if rank else None
-    backed, against = rank.get(best, (0, 0)) if best else (0, 0)
-    sources = len({gold.origin(a) for a in said})
-    score.support_total += sources
+    backed, opposed = rank[best] if best else (0, 0)
+    score.support_total += len({gold.origin(a) for a in said})
     score.support_ok += backed
-    if backed >= 2 and against == 0:
+    if backed >= 2 and opposed == 0:
         score.claims_ok += 1
     else:
         score.wrong_claims.append(text[:140])
