@@ -116,7 +116,7 @@ def merge_quotes(items: list[QuoteItem], sources: Sources, threshold: float = SA
 def _relays(items: list[QuoteItem]) -> set[frozenset[str]]:
     """Pairs of speaker and relayer the story's sources name ("Putin, according to Ushakov"):
     words one source gives to the relayer may be the speaker's in another."""
-    return {frozenset((i.quote.speaker, i.quote.channel)) for i in items
+    return {frozenset((i.quote.speaker or "", i.quote.channel or "")) for i in items
             if len(i.voices) == 2}
 
 
@@ -124,7 +124,7 @@ def _compatible(a: QuoteItem, b: QuoteItem, relayed: set[frozenset[str]]) -> boo
     """The same voice, one speaker and the aide some source names as relaying that speaker, or,
     for a statement of some length, a voice one source does not name ("the statement said",
     "the announcement concluded"): a few words are too common to match whoever says them."""
-    if a.voices & b.voices or frozenset((a.quote.speaker, b.quote.speaker)) in relayed:
+    if a.voices & b.voices or frozenset((a.quote.speaker or "", b.quote.speaker or "")) in relayed:
         return True
     long = min(len(a.text.split()), len(b.text.split())) >= SHORT_QUOTE
     return long and not (a.voices and b.voices)
