@@ -97,8 +97,8 @@ def test_the_same_deadline_written_two_ways_is_no_difference() -> None:
 def test_a_copy_confirms_nothing() -> None:
     wire = ("Firefighters brought a blaze at the Harlow paper mill under control on Saturday after eight hours. "
             "No one was hurt, the fire service said. The cause of the fire is not yet known.")
-    b = brief_of(wire, wire, "Crews from three towns needed most of Saturday to tame the flames at the paper "
-                             "works in Harlow, which were finally under control in the evening.")
+    b = brief_of(wire, wire, "Firefighters needed eight hours on Saturday to bring the fire at the Harlow paper "
+                             "mill under control.")
     copy = next(s for s in b.sources if s.copy_of is not None)
     assert copy.counted_with == copy.copy_of and b.independent_sources == 2
     for c in b.claims:

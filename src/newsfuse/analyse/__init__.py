@@ -30,7 +30,7 @@ import numpy as np
 
 from ..model import Article
 from ..text import sentence_spans
-from .clauses import Clause
+from .clauses import Clause, worth_comparing
 from .model import ArticleAnalysis, Entity, Mention, Quantity, Quote, Sentence, StoryAnalysis, TimeExpression
 
 __all__ = [
@@ -46,7 +46,8 @@ def sentences(text: str) -> list[Sentence]:
 
 # Bumped whenever what the per-article extractors return changes: stored reads of an older
 # version are then read again rather than used.
-READ_VERSION = 15
+READ_VERSION = 18
+EMBED_MIN_WORDS = 5  # shorter sentences are never compared
 
 
 def _key(article: Article) -> str:
@@ -128,8 +129,9 @@ class _Read:
     embedded: tuple[list[str], np.ndarray] | None = None
 
 
-def _read_one(text: str, language: str | None) -> _Read:
-    """Parse one article and run the per-article extractors (a pure function of the text)."""
+def _read_one(text: str, language: str | None, embed: bool = True) -> _Read:
+    """Parse one article and run the per-article extractors (a pure function of the text).
+    ``embed``: embed its sentences too (not when another process does meanwhile, see :class:`_Ahead`)."""
     from .clauses import extract_clauses
     from .entities import extract_mentions
     from .nlp import parse
@@ -142,7 +144,66 @@ def _read_one(text: str, language: str | None) -> _Read:
     clauses = extract_clauses(doc, spans)
     return _Read(extract_mentions(text, doc), extract_numbers(text, doc),
                  extract_quotes(text, doc, language=language or "en"), find_expressions(text, doc),
-                 clauses, _embedded([text[a:b] for a, b in spans] + [c.text for c in clauses]))
+                 clauses, _embedded(_to_embed(text, spans, clauses)) if embed else None)
+
+
+def _to_embed(text: str, spans: list[tuple[int, int]], clauses: list[Clause]) -> list[str]:
+    """The sentences corroboration will compare: those of a few words that hold a statement."""
+    return [text[a:b] for a, b in spans if len(text[a:b].split()) >= EMBED_MIN_WORDS
+            and any(a <= c.head < b and worth_comparing(c) for c in clauses)]
+
+
+class _Ahead:
+    """The sentences of a story's articles, embedded in a forked process (which loads the
+    encoder) while this one loads spaCy and starts the parsing workers (which then embed
+    nothing): on a cold start the second core would otherwise wait for the model to load. The
+    vectors land in this process's encoder cache. A process, not a thread: the workers are forked after it starts,
+    and a fork must not copy a running thread's locks."""
+
+    def __init__(self, texts: list[str]) -> None:
+        self.texts = texts
+        ctx = multiprocessing.get_context("fork")
+        self.conn, send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=_embed_into, args=(texts, send), daemon=True)
+        self.process.start()
+        send.close()
+
+    @classmethod
+    def start(cls, jobs: list[tuple[str, str | None]]) -> _Ahead | None:
+        from .. import embed
+
+        if not embed.available() or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        texts = [t for text, _ in jobs for a, b in sentence_spans(text)
+                 if len((t := text[a:b]).split()) >= EMBED_MIN_WORDS]
+        return cls(list(dict.fromkeys(texts))) if texts else None
+
+    def collect(self) -> bool:
+        """Whether the vectors arrived (when not, the caller embeds the sentences itself)."""
+        from .. import embed
+
+        try:
+            embed.encoder().remember(self.texts, self.conn.recv())
+            return True
+        except (EOFError, OSError):  # the helper died
+            return False
+        finally:
+            self.conn.close()
+            self.process.join()
+
+
+def _load_encoder() -> None:
+    from .. import embed
+
+    if embed.available():
+        embed.encoder().load()
+
+
+def _embed_into(texts: list[str], conn) -> None:  # type: ignore[no-untyped-def]
+    from .. import embed
+
+    conn.send(embed.encoder().encode(texts))
+    conn.close()
 
 
 def _embedded(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
@@ -154,7 +215,7 @@ def _embedded(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
     return texts, embed.encoder().encode(texts)
 
 
-def _read_job(job: tuple[str, str | None]) -> _Read:
+def _read_job(job: tuple[str, str | None, bool]) -> _Read:
     return _read_one(*job)
 
 
@@ -168,12 +229,10 @@ def _pool(workers: int) -> ProcessPoolExecutor | None:
     if workers <= 1:
         return None
     if _POOL is None and "fork" in multiprocessing.get_all_start_methods():
-        from .. import embed
+        from . import clauses, entities, numbers, quotes, temporal  # noqa: F401  (imported once, before the fork)
         from .nlp import nlp
 
         nlp()  # loaded before the fork: every worker starts warm
-        if embed.available():
-            embed.encoder().load()
         _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
         atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         _POOL.submit(int).result()  # a forking pool starts all its workers at the first job: now, not later
@@ -198,8 +257,19 @@ def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | Non
     known = cache.get_many(keys) if cache is not None else {}
     todo = [i for i, k in enumerate(keys) if k not in known]
     jobs = [(articles[i].text, articles[i].language) for i in todo]
+    cold = len(jobs) > 1 and workers > 1 and _POOL is None
+    ahead = _Ahead.start(jobs) if cold else None
     pool = _pool(workers) if len(jobs) > 1 else None
-    fresh = list(pool.map(_read_job, jobs)) if pool is not None else [_read_job(j) for j in jobs]
+    if pool is not None:
+        # longest first, so that no worker is left with a long article while the others wait
+        order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k][0]))
+        futures = {k: pool.submit(_read_job, (*jobs[k], ahead is None)) for k in order}
+        _load_encoder()  # while the workers parse: corroboration needs it here next
+        fresh = [futures[k].result() for k in range(len(jobs))]
+    else:
+        fresh = [_read_job((*j, ahead is None)) for j in jobs]
+    if ahead is not None:
+        ahead.collect()
     if cache is not None and fresh:
         cache.put_many({keys[i]: replace(r, embedded=None) for i, r in zip(todo, fresh)})
     known.update({keys[i]: r for i, r in zip(todo, fresh)})

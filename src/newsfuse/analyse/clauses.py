@@ -83,6 +83,18 @@ class Clause:
     whole: bool = True  # it reads as a statement on its own: a subject (its own or borrowed) and a finite verb
 
 
+MIN_STATEMENT_WORDS = 3  # a shorter clause states nothing on its own
+FRAME_WORDS = 5  # a frame this long says more than "officials said"
+
+
+def worth_comparing(c: Clause) -> bool:
+    """Whether a clause is a statement to compare across sources: it states something (not a
+    condition or a purpose), has a verb and a few words, and is more than a bare frame ("police
+    said"; "state media reported Saturday morning" says when, which is news too)."""
+    words = len(c.text.split())
+    return c.asserted and c.verbal and words >= MIN_STATEMENT_WORDS and (not c.frame or words >= FRAME_WORDS)
+
+
 def extract_clauses(doc: Doc, sentences: list[tuple[int, int]]) -> list[Clause]:
     """The clauses of every sentence (character spans of ``doc``'s text), in text order."""
     out: list[Clause] = []

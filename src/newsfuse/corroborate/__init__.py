@@ -59,8 +59,7 @@ def corroborate(story: Story, analysis: StoryAnalysis) -> Corroboration:
     units = units_of(analyses, sources)
     vectors = embed([u.text for u in units])
     link_provenance(sources, analyses, sentence_vectors(units, vectors, sources))
-    pairs = candidate_pairs(units, [sources.origin[u.source] for u in units], embed([u.clause for u in units]),
-                            vectors)
+    pairs = candidate_pairs(units, [sources.origin[u.source] for u in units], vectors)
     model = pair_model()
     claims = align(units, sources, support_matrix(len(units), pairs, model.predict_proba(pairs.X)), vectors)
     claims.sort(key=lambda c: (-sources.support(c.sources), min(u.position for u in c.units)))

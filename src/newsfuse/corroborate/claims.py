@@ -54,6 +54,7 @@ class AlignedClaim:
     canonical: int
     support: list[float]  # per unit, the probability that it states the pivot's fact (1 for the pivot)
     vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0), np.float32))
+    _shown: int = field(default=-1, repr=False, compare=False)  # index of the unit shown, once chosen
 
     @property
     def pivot(self) -> Unit:
@@ -78,12 +79,14 @@ class AlignedClaim:
     def shown(self) -> Unit:
         """The wording to show: the pivot, unless a member that surely states the same fact reads
         better (no marks of a broken translation, not leaning on the sentence before)."""
-        def flaws(k: int) -> tuple[int, int]:
-            u = self.units[k]
-            return garbled(u.text) + dependent(u.text), k != self.canonical
+        if self._shown < 0:
+            def flaws(k: int) -> tuple[int, int]:
+                u = self.units[k]
+                return garbled(u.text) + dependent(u.text), k != self.canonical
 
-        sure = [k for k, p in enumerate(self.support) if p >= SHOWN_SUPPORT or k == self.canonical]
-        return self.units[min(sure, key=flaws)]
+            sure = [k for k, p in enumerate(self.support) if p >= SHOWN_SUPPORT or k == self.canonical]
+            self._shown = min(sure, key=flaws)
+        return self.units[self._shown]
 
     @property
     def sources(self) -> list[int]:

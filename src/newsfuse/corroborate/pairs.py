@@ -38,7 +38,7 @@ from .units import Unit
 from .words import content_stems, stem
 
 FEATURES = (
-    "cos_clause", "cos_sentence", "cos_cross", "lexical", "lexical_sentence", "contained", "rarest_shared",
+    "cos_sentence", "lexical", "lexical_sentence", "contained", "rarest_shared",
     "same_predicate", "arguments_shared", "margin", "mutual_best",
     "entities_shared", "entities_apart", "numbers_agree", "numbers_conflict", "days_agree", "days_conflict",
     "one_frame", "negation_mismatch", "both_quoted", "one_quoted", "short",
@@ -59,8 +59,7 @@ class Pairs:
     days: list[bool | None] = field(default_factory=list)
 
 
-def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], clause_vectors: np.ndarray,
-                    sentence_vectors: np.ndarray) -> Pairs:
+def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], sentence_vectors: np.ndarray) -> Pairs:
     """Every pair of units of different independent sources worth scoring, with its features.
 
     Features are computed as unit × unit matrices (sparse products for the words, entities and
@@ -69,33 +68,31 @@ def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], clause_ve
     n = len(units)
     if n < 2:
         return Pairs(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES))))
-    cos_c = clause_vectors @ clause_vectors.T
     cos_s = sentence_vectors @ sentence_vectors.T
-    cos_x = clause_vectors @ sentence_vectors.T
-    cos_x = np.maximum(cos_x, cos_x.T)
     clause_words = [set(content_stems(u.clause)) for u in units]
     lex_c, contained, rarest = _lexical(clause_words)
     lex_s = _lexical([set(content_stems(u.text)) for u in units])[0]
     org = np.asarray(origin)
-    margin, mutual = _relative(cos_c + lex_c, np.asarray([u.source for u in units]))
-    mask = (org[:, None] != org[None, :]) & ((cos_c >= MIN_COSINE) | (lex_c >= MIN_LEXICAL))
+    margin, mutual = _relative(cos_s + lex_c, np.asarray([u.source for u in units]))
+    mask = (org[:, None] != org[None, :]) & ((cos_s >= MIN_COSINE) | (lex_c >= MIN_LEXICAL))
     left, right = np.nonzero(np.triu(mask, 1))
+    flag = lambda name: np.array([bool(getattr(u, name)) for u in units])  # noqa: E731
     arguments = _arguments_shared(units, clause_words)
     predicate = np.array([hash(stem(u.predicate)) if u.predicate else 0 for u in units])
     same_predicate = (predicate[:, None] == predicate[None, :]) & (predicate[:, None] != 0)
     shared, apart = _entities(units)
-    flag = lambda name: np.array([bool(getattr(u, name)) for u in units])  # noqa: E731
     frame, negated, quoted = flag("frame"), flag("negated"), flag("quoted")
     short = np.array([len(u.clause.split()) < SHORT_CLAUSE for u in units])
-    nums: list[bool | None] = []
-    days: list[bool | None] = []
-    for i, j in zip(left.tolist(), right.tolist()):
-        u, v = units[i], units[j]
-        nums.append(compare_numbers(u, v) if u.numbers and v.numbers else None)
-        days.append(compare_days(u.days, v.days) if u.days and v.days else None)
+    nums: list[bool | None] = [None] * len(left)
+    days: list[bool | None] = [None] * len(left)
+    has_numbers, has_days = flag("numbers"), flag("days")
+    for k in np.nonzero(has_numbers[left] & has_numbers[right])[0].tolist():
+        nums[k] = compare_numbers(units[left[k]], units[right[k]])
+    for k in np.nonzero(has_days[left] & has_days[right])[0].tolist():
+        days[k] = compare_days(units[left[k]].days, units[right[k]].days)
     at = (left, right)
     columns = [
-        cos_c[at], cos_s[at], cos_x[at], lex_c[at], lex_s[at], contained[at], rarest[at], same_predicate[at],
+        cos_s[at], lex_c[at], lex_s[at], contained[at], rarest[at], same_predicate[at],
         arguments[at], margin[at], mutual[at], np.log1p(shared[at]), np.log1p(apart[at]),
         [x is True for x in nums], [x is False for x in nums], [x is True for x in days], [x is False for x in days],
         frame[left] != frame[right], negated[left] != negated[right], quoted[left] & quoted[right],

@@ -76,8 +76,8 @@ def event_pairs(gold_dir: Path, event: str) -> PairData:
         units = units_of(sorted(analysis.articles, key=lambda a: order[a.id]), sources)
         article = {sources.number[a.id]: gold.article_key[a.id] for a in story.articles}
         origin = [gold.origin(article[u.source]) for u in units]
-        clause_vectors = embed([u.clause for u in units])
-        pairs = candidate_pairs(units, origin, clause_vectors, embed([u.text for u in units]))
+        clause_vectors = embed([u.clause for u in units])  # to tell which clause of a sentence states a fact
+        pairs = candidate_pairs(units, origin, embed([u.text for u in units]))
         labels = _labels(units, pairs.left, pairs.right, gold, article, clause_vectors, statements)
         keep = labels >= 0
         Xs.append(pairs.X[keep])

@@ -19,15 +19,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..analyse.clauses import Clause
+from ..analyse.clauses import Clause, worth_comparing
 from ..analyse.model import ArticleAnalysis, Mention, Quantity, Sentence, TimeExpression
 from ..text import TOKEN
 from .sources import Sources
 
 MIN_WORDS = 5  # shorter "sentences" are subheads, captions and fragments
 HEADING_WORDS = 15  # a shorter line without a full stop is a subhead, not a claim
-MIN_CLAUSE_WORDS = 3
-FRAME_WORDS = 5  # a frame this long says more than "officials said"
 RELATIVE_DATE_CONFIDENCE = 0.7  # a relative day ("on Saturday") anchors a unit when known this well
 _ENDS = re.compile(r"[.!?…][\"'”’»“]*\s*$")
 _LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "EVENT")
@@ -83,21 +81,18 @@ def units_of(analyses: list[ArticleAnalysis], sources: Sources) -> list[Unit]:
         n = sources.number[a.id]
         title = _plain(sources.articles[n - 1].title or "")
         quoted = [(q.start, q.end) for q in a.quotes if q.direct]
-        clauses = sorted((c for c in a.clauses if (not c.frame or _tells_more(c)) and c.asserted),
-                         key=lambda c: (c.start, c.end))
+        clauses = sorted((c for c in a.clauses if worth_comparing(c)), key=lambda c: (c.start, c.end))
         repeated = _repeated(a)
         for s in a.sentences:
             if not is_claim(s.text) or (title and _plain(s.text) == title) or _plain(s.text) in repeated \
                     or _CREDIT.search(s.text):
                 continue
-            inside = [c for c in clauses if s.start <= c.head < s.end and len(c.text.split()) >= MIN_CLAUSE_WORDS]
-            if not any(c.verbal for c in inside):
-                continue  # a statement has a verb: a caption ("Trump and May at the White House") has none
-            pieces = _Pieces.of(a, s.start, s.end)
+            # a statement has a verb: a caption ("Trump and May at the White House") gives no clause
+            inside = [c for c in clauses if s.start <= c.head < s.end]
+            pieces = _Pieces.of(a, s.start, s.end) if inside else None
             for c in inside:
-                if c.verbal:
-                    own = _own(c.start, c.end, c.head, [(x.start, x.end, x.head) for x in inside])
-                    out.append(_unit(a, n, s, c, pieces, own, any(p <= c.start and c.end <= q for p, q in quoted)))
+                own = _own(c.start, c.end, c.head, [(x.start, x.end, x.head) for x in inside])
+                out.append(_unit(a, n, s, c, pieces, own, any(p <= c.start and c.end <= q for p, q in quoted)))  # type: ignore[arg-type]
     return out
 
 
@@ -133,12 +128,6 @@ def _repeated(a: ArticleAnalysis) -> set[str]:
 # A sentence that ends on an agency's or photo service's credit is a caption ("... test AP.").
 _CREDIT = re.compile(r"[^\W\d]\s+(?:AP|AFP|Reuters|EPA|UPI|dpa|DPA|ANSA|EFE|Xinhua|TASS|PA|Getty(?: Images)?|"
                      r"Shutterstock|Bloomberg|Photo|Picture|Image|File)\s*[.)]?\s*$")
-
-
-def _tells_more(c: Clause) -> bool:
-    """A frame that says more than who spoke ("state media reported Saturday morning", "Downing
-    Street confirmed the visit in a statement"): when, how or what was announced is news too."""
-    return len(c.text.split()) >= FRAME_WORDS
 
 
 def _own(lo: int, hi: int, head: int, others: list[tuple[int, int, int]]) -> list[tuple[int, int]]:

