@@ -206,10 +206,10 @@ def test_matrix_rule_on_the_ferry(briefs: dict[str, Brief]) -> None:
         row = next(r for r in m.rows if text in r.text)
         return row.cells[col[n]].state
 
-    assert state("7:40 a.m. (0640 GMT)", rundschau) == views.DIFFERS  # 8:40 a.m.
+    assert state("at 7:40 a.m.", rundschau) == views.DIFFERS  # 8:40 a.m.
     assert state("Transport Minister Tomas Reyland said", littoral) == views.DIFFERS  # Maritime Affairs Minister
     assert state("Transport Minister Tomas Reyland said", valdoria) == views.SUPPORTS
-    assert state("On board were 212 passengers", valdoria) == views.DIFFERS  # 214
+    assert state("212 passengers", valdoria) == views.DIFFERS  # 214
     assert state("Three of them were taken to Port Avel General Hospital", rundschau) != views.DIFFERS
     # copies sit right after their original
     copy = next(s for s in brief.sources if s.copy_of is not None)

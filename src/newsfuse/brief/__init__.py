@@ -20,7 +20,12 @@ from .compose import compose_brief
 from .model import Brief
 from .render import to_html, to_json, to_markdown, to_markdown_many
 
-__all__ = ["Brief", "brief", "brief_story", "briefs_of", "to_html", "to_json", "to_markdown", "to_markdown_many"]
+__all__ = ["METHOD", "Brief", "brief", "brief_story", "briefs_of", "to_html", "to_json", "to_markdown", "to_markdown_many"]
+
+
+# Bumped whenever the same articles would get another brief: briefs kept in a store from an
+# older method are made again.
+METHOD = 2
 
 
 def brief_story(story: Story, analyzer: Analyzer | None = None) -> Brief:

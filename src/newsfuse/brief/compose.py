@@ -91,14 +91,14 @@ def _spans(cl: AlignedClaim) -> list[Span]:
 
 
 def _claim(cl: AlignedClaim, sources: Sources) -> Claim:
-    """A claim cites each source's sentence (what a reader checks); its spans point at the
-    clauses that state the fact. Confidence: the least probability, among the counted sources
+    """A claim cites each source's sentence (its variants and their spans: what a reader
+    checks); the claim's own spans point at the clauses that state the fact. Confidence: the least probability, among the counted sources
     other than the pivot's, that the source states the fact."""
     variants: dict[str, list[int]] = {}
     spans: dict[str, list[Span]] = {}
     for u in cl.units:
         variants.setdefault(u.text, []).append(u.source)
-        spans.setdefault(u.text, []).append((u.source, u.clause_start, u.clause_end))
+        spans.setdefault(u.text, []).append((u.source, u.start, u.end))
     counted = [p for u, p in zip(cl.units, cl.support) if u is not cl.pivot and not sources.is_copy(u.source)]
     return Claim(cl.text, cl.sources, sources.support(cl.sources),
                  [Variant(t, sorted(set(ns)), spans[t]) for t, ns in variants.items()], _spans(cl),

@@ -42,7 +42,6 @@ SAME_REPORT = 0.6  # share of words from which a report's clause repeats its pro
 _SAY = frozenset(stem(w) for w in "say said says saying tell told tells add added adds".split())
 SHORT_STATEMENT = 6  # words: a shorter clause is shown in its sentence
 OWN_SENTENCE = 0.6  # a clause this much of its sentence is shown as the sentence
-SHOWN_SUPPORT = 0.8  # a member this sure to state the pivot's fact may be shown in its place
 
 
 @dataclass(slots=True)
@@ -54,7 +53,6 @@ class AlignedClaim:
     canonical: int
     support: list[float]  # per unit, the probability that it states the pivot's fact (1 for the pivot)
     vectors: np.ndarray = field(repr=False, default_factory=lambda: np.zeros((0, 0), np.float32))
-    _shown: int = field(default=-1, repr=False, compare=False)  # index of the unit shown, once chosen
 
     @property
     def pivot(self) -> Unit:
@@ -77,16 +75,9 @@ class AlignedClaim:
 
     @property
     def shown(self) -> Unit:
-        """The wording to show: the pivot, unless a member that surely states the same fact reads
-        better (no marks of a broken translation, not leaning on the sentence before)."""
-        if self._shown < 0:
-            def flaws(k: int) -> tuple[int, int]:
-                u = self.units[k]
-                return garbled(u.text) + dependent(u.text), k != self.canonical
-
-            sure = [k for k, p in enumerate(self.support) if p >= SHOWN_SUPPORT or k == self.canonical]
-            self._shown = min(sure, key=flaws)
-        return self.units[self._shown]
+        """The unit whose words show the fact: the pivot (the others were checked against it; another
+        member's clause may be another fact of the same sentence)."""
+        return self.units[self.canonical]
 
     @property
     def sources(self) -> list[int]:
@@ -129,13 +120,14 @@ def align(units: Sequence[Unit], sources: Sources, S: np.ndarray, vectors: np.nd
             continue
         members = _star(i, S, origin, threshold)
         if len(members) > 1:
-            stars.append((len(members), _statement(units[i]), float(S[i, members[1:]].sum()), -i, members))
+            stars.append((len(members), _statement(units[i]), -garbled(units[i].text), float(S[i, members[1:]].sum()),
+                          -i, members))
     stars.sort(reverse=True)
     used: set[int] = set()
     pivots: set[int] = set()
     seen: set[frozenset[tuple[int, int, int]]] = set()
     claims: list[AlignedClaim] = []
-    for _, _, _, neg_i, members in stars:
+    for *_, neg_i, members in stars:
         pivot = -neg_i
         if pivot in used:
             continue

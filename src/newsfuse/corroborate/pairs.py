@@ -85,8 +85,8 @@ def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], sentence_
     short = np.array([len(u.clause.split()) < SHORT_CLAUSE for u in units])
     nums: list[bool | None] = [None] * len(left)
     days: list[bool | None] = [None] * len(left)
-    has_numbers, has_days = flag("numbers"), flag("days")
-    for k in np.nonzero(has_numbers[left] & has_numbers[right])[0].tolist():
+    has_numbers, has_days, in_sentence = flag("numbers"), flag("days"), flag("sentence_numbers")
+    for k in np.nonzero((has_numbers[left] & in_sentence[right]) | (in_sentence[left] & has_numbers[right]))[0].tolist():
         nums[k] = compare_numbers(units[left[k]], units[right[k]])
     for k in np.nonzero(has_days[left] & has_days[right])[0].tolist():
         days[k] = compare_days(units[left[k]].days, units[right[k]].days)

@@ -39,10 +39,22 @@ CONVERSION = 0.03  # relative slack between a measure and its conversion to anot
 
 def compare_numbers(u: Unit, v: Unit) -> bool | None:
     """Whether the numbers of two statements of one fact agree: those of one kind (see
-    :func:`comparable`) are compared, and one pair that cannot both be true is a conflict."""
+    :func:`comparable`) are compared, and one pair that cannot both be true is a conflict. A
+    clause's numbers are also held against every number of the other's sentence: a source cites
+    its sentence, and a sentence that gives 214 passengers does not confirm 212."""
+    verdict = _agreement(u.numbers, u, v.numbers, v)
+    if verdict is False:
+        return False
+    for a, b in ((u, v), (v, u)):
+        if _agreement(a.numbers, a, [q for q in b.sentence_numbers if q not in b.numbers], b) is False:
+            return False
+    return verdict
+
+
+def _agreement(xs: Sequence[Quantity], u: Unit, ys: Sequence[Quantity], v: Unit) -> bool | None:
     verdict: bool | None = None
-    for x in u.numbers:
-        for y in v.numbers:
+    for x in xs:
+        for y in ys:
             if not comparable(x, u, y, v):
                 continue
             agree = number_agreement(x, y, same_thing=True)

@@ -55,6 +55,7 @@ class Unit:
     days: tuple[TimeExpression, ...] = ()
     times: tuple[TimeExpression, ...] = ()
     sentence_days: tuple[TimeExpression, ...] = ()  # days given anywhere in the sentence
+    sentence_numbers: tuple[Quantity, ...] = ()  # numbers given anywhere in the sentence
     negated: bool = False
     quoted: bool = False  # the clause is inside a direct quote
     predicate: str = ""  # the clause's verb (or predicate word), lower case
@@ -158,6 +159,7 @@ def _unit(a: ArticleAnalysis, n: int, s: Sentence, c: Clause, pieces: _Pieces, o
                 anchors=frozenset(anchors), entities=frozenset(m.entity or m.text for m in mentions),
                 context=frozenset(m.entity or m.text for m in pieces.mentions), numbers=numbers, days=days,
                 times=tuple(d for d in pieces.times if mine(d.start)), sentence_days=tuple(pieces.days),
+                sentence_numbers=tuple(pieces.numbers),
                 negated=c.negated, quoted=quoted, predicate=c.predicate, tense=c.tense, frame=c.frame,
                 arguments=c.arguments, whole=c.whole)
 

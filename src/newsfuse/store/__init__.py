@@ -365,22 +365,23 @@ class Store:
 
     def brief(self, story_id: str):  # type: ignore[no-untyped-def]
         """The brief of a stored story, made again only when the story changed since the last one."""
-        from ..brief import Brief, brief_story
+        from ..brief import METHOD, Brief, brief_story
 
         row = self.conn.execute("SELECT version FROM stories WHERE id = ?", (story_id,)).fetchone()
         if row is None:
             raise KeyError(story_id)
         cached = self.conn.execute("SELECT brief FROM briefs WHERE story_id = ? AND version = ?",
                                    (story_id, row[0])).fetchone()
-        if cached:
-            brief = Brief.from_dict(json.loads(cached[0]))
+        stored = json.loads(cached[0]) if cached else None
+        if stored is not None and stored.get("method") == METHOD:  # a brief made another way is made again
+            brief = Brief.from_dict(stored)
             brief.texts = {s.id: t for s, t in zip(brief.sources, self._texts([s.article_id for s in brief.sources]))}
             return brief
         brief = brief_story(self.story(story_id), self._analyzer())
         if not self.readonly:
             self.conn.execute("INSERT INTO briefs(story_id, version, brief) VALUES (?, ?, ?) ON CONFLICT(story_id) "
                               "DO UPDATE SET version = excluded.version, brief = excluded.brief",
-                              (story_id, row[0], json.dumps(brief.to_dict(), ensure_ascii=False)))
+                              (story_id, row[0], json.dumps({**brief.to_dict(), "method": METHOD}, ensure_ascii=False)))
         return brief
 
     def _analyzer(self):  # type: ignore[no-untyped-def]
