@@ -114,7 +114,16 @@ def _is_predicate(tok: Token, first: int, last: int) -> bool:
         return False
     if tok.dep_ == "conj" and tok.head.pos_ not in ("VERB", "AUX") and tok.head.dep_ != "ROOT":
         return False  # "five people and damaging buildings": a coordinated noun phrase, not a clause
-    return True
+    return not _extraposed(tok)
+
+
+def _extraposed(tok: Token) -> bool:
+    """An infinitive that is the real subject of "it is necessary (for us) to test": one statement
+    with the "it is" clause it hangs on, not a clause of its own."""
+    head = tok.head
+    return tok.dep_ in ("advcl", "ccomp", "xcomp") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) \
+        and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in head.children) \
+        and any(c.dep_ in ("acomp", "attr") for c in head.children)
 
 
 def _sentence_clauses(sent: list[Token]) -> list[Clause]:

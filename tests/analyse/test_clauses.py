@@ -1,0 +1,73 @@
+"""Clauses: the pieces of a sentence that each state one thing (English parse)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsfuse.analyse.clauses import Clause, extract_clauses, worth_comparing
+from newsfuse.analyse.nlp import parse
+
+
+def clauses(text: str) -> list[Clause]:
+    return extract_clauses(parse(text), [(0, len(text))])
+
+
+def the(text: str, words: str) -> Clause:
+    """The clause of ``text`` that holds ``words``."""
+    found = [c for c in clauses(text) if words in c.text]
+    assert len(found) == 1, [c.text for c in clauses(text)]
+    return found[0]
+
+
+def test_a_sentence_of_several_facts_has_a_clause_per_fact() -> None:
+    text = "A strong quake hit the island on Sunday, injuring five people, Iranian media said."
+    got = clauses(text)
+    assert len(got) == 3
+    assert the(text, "said").frame and the(text, "said").predicate == "said"
+    injured = the(text, "injuring")
+    assert injured.text.startswith("A strong quake") and not injured.frame  # the subject it leans on
+
+
+def test_reporting_frames_are_marked() -> None:
+    text = "Police said the driver had fled the scene."
+    assert the(text, "Police said").frame
+    fact = the(text, "fled")
+    assert not fact.frame and fact.whole and fact.tense == "past"
+
+
+@pytest.mark.parametrize(("text", "words", "negated"), [
+    ("The lawsuit does not name Trump as a defendant.", "lawsuit", True),
+    ("No one was killed in the blast.", "killed", True),
+    ("He is unlikely to meet the Queen.", "meet", True),
+    ("It is unlikely that they will take part.", "take part", True),
+    ("The climber had nothing but a rope.", "rope", False),
+    ("The defendants include Trump.", "Trump", False),
+])
+def test_polarity(text: str, words: str, negated: bool) -> None:
+    assert the(text, words).negated is negated
+
+
+@pytest.mark.parametrize(("text", "tense"), [
+    ("The president visited Berlin.", "past"),
+    ("The president will visit Berlin.", "future"),
+    ("The president is expected to visit Berlin.", "future"),
+    ("The president is in Berlin.", "present"),
+])
+def test_tense(text: str, tense: str) -> None:
+    assert clauses(text)[0].tense == tense
+
+
+def test_an_extraposed_infinitive_stays_with_its_it_is_clause() -> None:
+    text = "It is not necessary for us to conduct any more nuclear tests."
+    [clause] = clauses(text)
+    assert clause.negated and "conduct" in clause.text and clause.whole
+
+
+def test_conditions_and_purposes_are_not_asserted() -> None:
+    assert not the("If the talks fail, the strike will go ahead.", "talks fail").asserted
+    assert the("If the talks fail, the strike will go ahead.", "strike").asserted
+
+
+def test_captions_and_fragments_are_not_compared() -> None:
+    assert not any(worth_comparing(c) for c in clauses("Photo: Reuters / John Smith"))
+    assert any(worth_comparing(c) for c in clauses("Rescuers pulled two people from the rubble on Monday."))
