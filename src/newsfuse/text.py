@@ -112,3 +112,16 @@ def sentences(text: str) -> list[str]:
 def lead(text: str, n: int = 2) -> str:
     """The first ``n`` sentences: in news, where the event itself is told."""
     return " ".join(sentences(text[:2000])[:n])
+
+
+_QUOTE_MARKS = re.compile(r'[“”„«»"]')
+
+
+def paired_quotes(text: str) -> str:
+    """``text`` without its quotation marks when one of a pair is missing (a clause cut out of a
+    quotation, a sentence split inside one: "Nobody should draw conclusions ”, so Reyland"): a
+    mark that opens or closes nothing reads as noise. Marks are counted, not matched: „German“,
+    “English” and «French» pairs differ in which is which."""
+    if len(_QUOTE_MARKS.findall(text)) % 2 == 0:
+        return text
+    return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", _QUOTE_MARKS.sub("", text))).strip()

@@ -71,3 +71,29 @@ def test_conditions_and_purposes_are_not_asserted() -> None:
 def test_captions_and_fragments_are_not_compared() -> None:
     assert not any(worth_comparing(c) for c in clauses("Photo: Reuters / John Smith"))
     assert any(worth_comparing(c) for c in clauses("Rescuers pulled two people from the rubble on Monday."))
+
+
+def test_what_has_not_happened_yet_is_not_asserted() -> None:
+    text = "Nobody should draw conclusions before the board has done its work."
+    assert not the(text, "board").asserted and the(text, "conclusions").asserted
+
+
+def test_a_clause_its_conjunction_ties_to_another_is_no_statement_of_its_own() -> None:
+    text = "All passengers were rescued after the ferry ran aground on the sandbank."
+    tied = the(text, "ran aground")
+    assert tied.asserted and not tied.whole
+    assert the(text, "rescued").whole
+
+
+@pytest.mark.parametrize("text", [
+    "„Nobody should draw conclusions before the board has done its work“, so Reyland.",
+    "“Nobody should draw conclusions before the board has done its work,” he said.",
+])
+def test_a_clause_keeps_no_quotation_mark_without_its_partner(text: str) -> None:
+    for c in clauses(text):
+        assert sum(c.text.count(q) for q in "“”„«»\"") % 2 == 0, c.text
+
+
+def test_a_whole_quotation_keeps_its_marks() -> None:
+    text = "He called it „a colossal mistake“ and left."
+    assert "„a colossal mistake“" in the(text, "mistake").text

@@ -140,8 +140,10 @@ def test_ferry_story_differences_and_copies(watched: Watched, server: Server) ->
     assert copy.count() == 1 and "Marisol Star ferry stranded on Gull Bank as fog closes in" in copy.inner_text()
     original = page.locator("ol.sources > li.source", has=page.locator("li.copy"))
     assert "Ferry runs aground in fog off Valdoria" in original.locator(".title").first.inner_text()
-    row = page.locator("table.matrix tr", has=page.locator("span.claim-text", has_text="On board were 212 passengers"))
-    assert row.locator("td.cell.differs").count() == 1
+    rows = page.locator("table.matrix tr", has=page.locator("span.claim-text", has_text="212 passengers"))
+    assert rows.count() >= 1
+    for i in range(rows.count()):  # the one source of 214 differs on every claim of 212
+        assert rows.nth(i).locator("td.cell.differs").count() == 1
     shot(page, "ferry")
 
 

@@ -27,6 +27,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..text import paired_quotes
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -162,7 +164,8 @@ def _sentence_clauses(sent: list[Token]) -> list[Clause]:
             if borrowed and not text.lower().startswith(borrowed.lower()):
                 text = f"{borrowed} {text}"
         whole = subject is not None and subject.lower_ not in _RELATIVE and subject.tag_ != "VBG" and \
-            any("Fin" in t.morph.get("VerbForm", []) for t in toks if t.head.i == h or t.i == h)
+            any("Fin" in t.morph.get("VerbForm", []) for t in toks if t.head.i == h or t.i == h) and \
+            not _subordinate(head)
         args = tuple(t.lower_ for t in toks if t.dep_ in _ARGUMENTS and not t.is_stop)
         out.append(Clause(toks[0].idx, toks[-1].idx + len(toks[-1].text), head.idx, text,
                           _negated(head, toks), frame, _predicate(head).lower_, args,
@@ -285,7 +288,15 @@ def _tense(head: Token) -> str:
     return "present"
 
 
-_HYPOTHETICAL = frozenset("if unless whether lest si sinon ob falls wenn sofern si".split())
+# A condition, a question, or what has not happened yet ("before the board has done its work").
+_HYPOTHETICAL = frozenset("if unless whether lest si sinon ob falls wenn sofern "
+                          "before until till bevor ehe avant jusqu antes hasta prima finché".split())
+
+
+def _subordinate(head: Token) -> bool:
+    """An adverbial clause its conjunction ties to another ("after the ferry ran aground", "because
+    ..."): a fact, but one that does not read on its own."""
+    return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ not in _PLAIN_MARKS for c in head.children)
 
 
 def _asserted(head: Token) -> bool:
@@ -340,5 +351,5 @@ def _text(toks: list[Token]) -> str:
         parts.append(a.text)
         if b is not None:
             parts.append(a.whitespace_ if b.i == a.i + 1 else " ")
-    text = _SPACE_BEFORE.sub(r"\1", _SPACE.sub(" ", "".join(parts)))
-    return _DOUBLED.sub(r"\1", text).strip(" ,;:-–—")
+    text = paired_quotes(_SPACE.sub(" ", "".join(parts)))
+    return _DOUBLED.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text)).strip(" ,;:-–—")

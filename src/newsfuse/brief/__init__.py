@@ -25,7 +25,7 @@ __all__ = ["METHOD", "Brief", "brief", "brief_story", "briefs_of", "to_html", "t
 
 # Bumped whenever the same articles would get another brief: briefs kept in a store from an
 # older method are made again.
-METHOD = 2
+METHOD = 3
 
 
 def brief_story(story: Story, analyzer: Analyzer | None = None) -> Brief:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..analyse.model import Quantity, StoryAnalysis
 from ..analyse.numbers import count_key
-from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources, embed
+from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources
 from ..corroborate.claims import as_sentence, dependent, garbled
 from ..corroborate.differences import number_key
 from ..corroborate.units import Unit
@@ -76,14 +76,12 @@ def _host(url: str | None) -> str | None:
 
 
 def _headline(story: Story, c: Corroboration) -> str:
-    """The title closest to what the whole story says (the first summary sentence when none has one)."""
-    titles = [a.title for a in story.articles if a.title and not c.sources.is_copy(c.sources.number[a.id])]
-    if not titles:
-        return c.claims[0].text if c.claims else "(untitled story)"
-    if len(titles) == 1 or len(c.vectors) == 0:
-        return titles[0]
-    centre = c.vectors.mean(axis=0)
-    return titles[int(np.argmax(embed(titles) @ centre))]
+    """The title of the earliest original that has one (the story's first report, as the store
+    lists it), else the first claim."""
+    title = next((a.title for a in story.originals if a.title), None)
+    if title:
+        return title
+    return c.claims[0].text if c.claims else "(untitled story)"
 
 
 def _spans(cl: AlignedClaim) -> list[Span]:

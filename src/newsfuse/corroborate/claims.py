@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..text import paired_quotes
 from .pairs import Pairs
 from .sources import Sources
 from .units import Unit, is_claim
@@ -70,8 +71,8 @@ class AlignedClaim:
         says much else besides (then the clause, read with its subject, is the fact)."""
         u = self.shown
         if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT and len(u.clause) < OWN_SENTENCE * len(u.text)):
-            return as_sentence(u.clause)
-        return u.text
+            return as_sentence(paired_quotes(u.clause))
+        return paired_quotes(u.text)
 
     @property
     def shown(self) -> Unit:

@@ -191,6 +191,7 @@ class Store:
         try:
             batch = c.execute("INSERT INTO batches(started, inputs) VALUES (?, ?)",
                               (_now(), json.dumps(inputs))).lastrowid
+            assert batch is not None  # an INSERT's row id
             c.executemany("INSERT INTO articles(id, batch, origin, format, url, title, source, published, "
                           "published_via, language, text, raw, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                           [_article_row(a, batch) for a in new])
@@ -304,6 +305,8 @@ class Store:
                 "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ? ORDER BY a.published IS NULL, "
                 "a.published, a.id", (sid,)).fetchall()
             days = [p for _, _, p, _ in members if p]
+            # the earliest original's title: the brief's headline too (Story lists originals earliest first)
+            members.sort(key=lambda m: (m[2] is None, _instant(m[2]), m[0]))
             headline = next((t for _, t, _, o in members if t and o is None), None)
             version = hashlib.blake2b("\n".join(sorted(m[0] for m in members)).encode(), digest_size=8).hexdigest()
             row = (len(members), sum(1 for m in members if m[3] is None), min(days, default=None),
@@ -485,3 +488,8 @@ def _article(data: str, text: str) -> Article:
 
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _instant(published: str | None) -> float:
+    """A stored publication time as a timestamp, ordered as ``Store.story`` orders its articles."""
+    return datetime.fromisoformat(published).timestamp() if published else float("inf")
