@@ -114,10 +114,14 @@ def test_slices_stitching_and_undated_reports_equal(client, tmp_path):
         assert_same(written(out), (expected.story_of, expected.copy_of))
 
 
-@pytest.mark.parametrize("n", [100_000])
+# 100,000 articles took 4 min on one host and 12 on another, most of the suite: the benchmark
+# (benchmarks/bench_dask.py) checks equality at 100,000 and 1,000,000; here 20,000 in 4 MB parts
+# keep the same shape (several partitions per file, every stage shuffled across workers).
+@pytest.mark.parametrize("n", [20_000])
 def test_generated_stream_equal_on_dask(client, tmp_path, n):
     paths = stream_file(tmp_path, n, parts=4)
-    summary = run(DaskExecutor(client), paths, tmp_path / "out", Settings(buckets=8, part_bytes=16 << 20))
+    summary = run(DaskExecutor(client), paths, tmp_path / "out", Settings(buckets=8, part_bytes=4 << 20))
+    assert summary.partitions > 4
     assert summary.articles == n
     assert_same(written(tmp_path / "out"), single(paths))
 
