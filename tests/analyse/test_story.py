@@ -89,3 +89,43 @@ def test_analyze_command(run) -> None:
     assert len({r["story_id"] for r in rows}) == 1
     text = run("analyze", EXAMPLES / "recall", "--format", "text").stdout
     assert "entity" in text and "base date" in text
+
+
+_COLD = """
+import json, sys
+import newsfuse
+from newsfuse import embed
+from newsfuse.analyse import Analyzer
+from newsfuse.brief import briefs_of
+from newsfuse.pipeline import Pipeline
+
+analyzer = Analyzer(workers=2)
+[brief] = briefs_of(Pipeline().run([sys.argv[1]]), analyzer=analyzer)
+enc = embed.encoder()
+served = {"rows": enc.forward_rows, "delegated": enc.delegate is not None, "quotes": len(brief.quotes)}
+text = ["A sentence this run has not embedded before."]
+asked = enc.encode(text)[0]
+# the next story loads this process's own encoder, and the helper ends
+analyzer.story(Pipeline().run([sys.argv[1]]).stories(2)[0].articles[:2])
+own = embed.SentenceEncoder().encode(text)[0]
+print(json.dumps({**served, "cosine": float(asked @ own), "after": enc.delegate is not None}))
+"""
+
+
+def test_a_cold_start_loads_the_encoder_once(tmp_path) -> None:
+    """On a cold start the process that embeds the sentences ahead of the parse also embeds what
+    corroboration asks for later (the quotations), with the same vectors, until this process
+    loads its own encoder."""
+    import os
+    import subprocess
+    import sys
+
+    from newsfuse import embed
+
+    if not embed.available() or (os.cpu_count() or 1) < 2:
+        pytest.skip("needs the encoder and two cores")
+    out = subprocess.run([sys.executable, "-c", _COLD, str(EXAMPLES / "ferry")], capture_output=True, text=True,
+                         check=True, timeout=300)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["rows"] == 0 and got["delegated"] and got["quotes"] >= 1
+    assert got["cosine"] > 0.999 and not got["after"]

@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import multiprocessing
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -158,15 +159,20 @@ class _Ahead:
     encoder) while this one loads spaCy and starts the parsing workers (which then embed
     nothing): on a cold start the second core would otherwise wait for the model to load. The
     vectors land in this process's encoder cache. A process, not a thread: the workers are forked after it starts,
-    and a fork must not copy a running thread's locks."""
+    and a fork must not copy a running thread's locks.
+
+    The process then stays, serving what else this one needs embedded (the quotations
+    corroboration merges) so that this process never loads the model twice over on a cold
+    start; it ends when this process loads its own (:func:`_load_encoder`) or exits."""
 
     def __init__(self, texts: list[str]) -> None:
         self.texts = texts
         ctx = multiprocessing.get_context("fork")
-        self.conn, send = ctx.Pipe(duplex=False)
-        self.process = ctx.Process(target=_embed_into, args=(texts, send), daemon=True)
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.process = ctx.Process(target=_serve_embeddings, args=(texts, child), daemon=True)
         self.process.start()
-        send.close()
+        child.close()
+        self._lock = threading.Lock()
 
     @classmethod
     def start(cls, jobs: list[tuple[str, str | None]]) -> _Ahead | None:
@@ -179,31 +185,63 @@ class _Ahead:
         return cls(list(dict.fromkeys(texts))) if texts else None
 
     def collect(self) -> bool:
-        """Whether the vectors arrived (when not, the caller embeds the sentences itself)."""
+        """Whether the vectors arrived; then the encoder asks this helper for what it lacks until
+        it loads its own model (when they did not, the caller embeds the sentences itself)."""
         from .. import embed
 
+        global _HELPER
         try:
             embed.encoder().remember(self.texts, self.conn.recv())
-            return True
         except (EOFError, OSError):  # the helper died
+            self.close()
             return False
-        finally:
+        _HELPER = self
+        embed.encoder().delegate = self.embed
+        return True
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            self.conn.send(texts)
+            return self.conn.recv()
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self.conn.send(None)
+            except OSError:
+                pass
             self.conn.close()
-            self.process.join()
+        self.process.join(timeout=5)
+
+
+_HELPER: _Ahead | None = None
 
 
 def _load_encoder() -> None:
+    """This process's own encoder, loaded; a helper that served it until now ends."""
     from .. import embed
 
+    global _HELPER
     if embed.available():
         embed.encoder().load()
+        embed.encoder().delegate = None
+    if _HELPER is not None:
+        _HELPER.close()
+        _HELPER = None
 
 
-def _embed_into(texts: list[str], conn) -> None:  # type: ignore[no-untyped-def]
+def _serve_embeddings(texts: list[str], conn) -> None:  # type: ignore[no-untyped-def]
+    """In the helper: embed ``texts``, then every list of texts asked for, until told to stop."""
     from .. import embed
 
-    conn.send(embed.encoder().encode(texts))
-    conn.close()
+    try:
+        conn.send(embed.encoder().encode(texts))
+        while (asked := conn.recv()) is not None:
+            conn.send(embed.encoder().encode(asked))
+    except (EOFError, OSError):  # the parent went away
+        pass
+    finally:
+        conn.close()
 
 
 def _embedded(texts: list[str]) -> tuple[list[str], np.ndarray] | None:
@@ -264,12 +302,13 @@ def _analyse_story(articles: list[Article], workers: int, cache: ReadCache | Non
         # longest first, so that no worker is left with a long article while the others wait
         order = sorted(range(len(jobs)), key=lambda k: -len(jobs[k][0]))
         futures = {k: pool.submit(_read_job, (*jobs[k], ahead is None)) for k in order}
-        _load_encoder()  # while the workers parse: corroboration needs it here next
+        if ahead is None:
+            _load_encoder()  # while the workers parse: corroboration needs it here next
         fresh = [futures[k].result() for k in range(len(jobs))]
     else:
         fresh = [_read_job((*j, ahead is None)) for j in jobs]
-    if ahead is not None:
-        ahead.collect()
+    if ahead is not None and not ahead.collect():
+        _load_encoder()
     if cache is not None and fresh:
         cache.put_many({keys[i]: replace(r, embedded=None) for i, r in zip(todo, fresh)})
     known.update({keys[i]: r for i, r in zip(todo, fresh)})

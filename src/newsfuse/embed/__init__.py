@@ -31,7 +31,7 @@ import shutil
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +69,9 @@ class SentenceEncoder:
         self._model: Any = None
         self._lock = threading.Lock()  # the cache and loading
         self._run_lock = threading.Lock()  # the model's forward pass serves one batch at a time
+        # Embeds in place of the model while it is not loaded here (another process that has it
+        # loaded, see newsfuse.analyse): a cold start then loads it once, not twice.
+        self.delegate: Callable[[list[str]], np.ndarray] | None = None
 
     def load(self) -> SentenceEncoder:
         """Load the vocabulary and weights now (once); returns self."""
@@ -121,6 +124,12 @@ class SentenceEncoder:
                 self._cache.popitem(last=False)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
+        delegate = self.delegate if self._model is None else None
+        if delegate is not None:
+            try:
+                return np.asarray(delegate(texts), dtype=np.float32).reshape(len(texts), DIM)
+            except (EOFError, OSError):  # the other process is gone: load the model here after all
+                self.delegate = None
         self.load()
         with self._run_lock:
             vectors = np.asarray(self._model.encode(texts), dtype=np.float32).reshape(len(texts), DIM)
