@@ -97,3 +97,14 @@ def test_a_clause_keeps_no_quotation_mark_without_its_partner(text: str) -> None
 def test_a_whole_quotation_keeps_its_marks() -> None:
     text = "He called it „a colossal mistake“ and left."
     assert "„a colossal mistake“" in the(text, "mistake").text
+
+
+def test_a_relative_clause_without_its_pronoun_stays_with_its_noun() -> None:
+    [clause] = clauses("Memories returned of the way the guests were treated.")
+    assert clause.text.endswith("were treated")
+    assert len(clauses("The man who shot the officer was arrested on Monday.")) == 2
+
+
+def test_a_reporting_verb_inside_a_clause_makes_it_a_frame() -> None:
+    text = "Kim was quoted as telling the envoys last month that he would suspend the tests."
+    assert the(text, "quoted").frame and not the(text, "suspend").frame

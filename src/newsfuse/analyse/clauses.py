@@ -116,6 +116,9 @@ def _is_predicate(tok: Token, first: int, last: int) -> bool:
         return False
     if tok.dep_ == "conj" and tok.head.pos_ not in ("VERB", "AUX") and tok.head.dep_ != "ROOT":
         return False  # "five people and damaging buildings": a coordinated noun phrase, not a clause
+    if tok.dep_ in ("relcl", "acl:relcl") and not any(c.lower_ in _RELATIVE or c.tag_ in ("WDT", "WP", "WP$", "WRB")
+                                                       for c in tok.subtree):
+        return False  # "the way they were received": a relative clause without its pronoun is part of its noun
     return not _extraposed(tok)
 
 
@@ -155,7 +158,9 @@ def _sentence_clauses(sent: list[Token]) -> list[Clause]:
         if not toks:
             continue
         head = sent[0].doc[h]
-        frame = _frames(head, own)
+        # "Kim was quoted as telling the envoys [that ...]": a reporting verb inside the clause frames too
+        frame = _frames(head, own) or any(_frames(t, own) for t in toks
+                                          if t.i != h and t.dep_ in ("xcomp", "pcomp", "advcl") and t.pos_ == "VERB")
         text = _text(toks)
         subject = next((t for t in toks if t.head.i == h and t.dep_ in _SUBJECTS), None)
         borrowed = None
