@@ -108,3 +108,8 @@ def test_a_relative_clause_without_its_pronoun_stays_with_its_noun() -> None:
 def test_a_reporting_verb_inside_a_clause_makes_it_a_frame() -> None:
     text = "Kim was quoted as telling the envoys last month that he would suspend the tests."
     assert the(text, "quoted").frame and not the(text, "suspend").frame
+
+
+def test_the_commas_around_a_nested_clause_go_with_it() -> None:
+    text = "The bank, which opened in 1990, was closed."
+    assert the(text, "closed").text == "The bank was closed"

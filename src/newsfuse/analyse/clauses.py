@@ -351,6 +351,9 @@ _SPACE_BEFORE = re.compile(r"\s+([,.;:!?%)\]}’”»])")
 
 def _text(toks: list[Token]) -> str:
     """The tokens' words with their own spacing, gaps closed, stray punctuation at the ends dropped."""
+    # the commas around a nested clause go with it: "The bank[, which opened in 1990,] was closed"
+    toks = [t for k, t in enumerate(toks) if not (t.text == "," and (
+        k + 1 < len(toks) and toks[k + 1].i != t.i + 1 or k > 0 and toks[k - 1].i != t.i - 1 and toks[k - 1].text == ","))]
     parts = []
     for a, b in zip(toks, toks[1:] + [None]):
         parts.append(a.text)
