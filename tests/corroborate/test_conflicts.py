@@ -43,6 +43,16 @@ def test_a_negation_is_a_difference_not_support() -> None:
     assert not any({1, 2} <= set(c.sources) and "defendant" in c.text for c in b.claims)
 
 
+def test_what_may_happen_is_not_denied_by_what_will_not() -> None:
+    b = brief_of(
+        "The mayor warned on Tuesday that the minister could face protests if he visited the harbour. "
+        "The visit is planned for May.",
+        "The minister would not face protests if he visited the harbour, the mayor said on Tuesday. "
+        "Officials expect calm.",
+    )
+    assert not _differences(b, "fact")
+
+
 def test_vague_and_precise_values_that_can_both_be_true_agree() -> None:
     b = brief_of(
         "The two presidents spoke by telephone for about 50 minutes on Thursday evening, officials in Kyiv said.",

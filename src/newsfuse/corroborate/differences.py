@@ -156,7 +156,8 @@ def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
     one_verb = bool(u.predicate) and stem(u.predicate) == stem(v.predicate)
     if kinds != 1:  # nothing differs, or two things do: two different events, not one told two ways
         if kinds == 0 and u.negated != v.negated and strength >= SAME_THING_POLARITY and \
-                not (u.numbers or v.numbers) and one_verb and _same_arguments(u, v) and u.tense == v.tense:
+                not (u.numbers or v.numbers) and one_verb and _same_arguments(u, v) and u.tense == v.tense and \
+                not _possible(v if u.negated else u):
             return [_Conflict("fact", strength, Side(u, u.clause, u.clause_start, u.clause_end),
                               Side(v, v.clause, v.clause_start, v.clause_end))]
         return []
@@ -170,6 +171,17 @@ def _conflicts(u: Unit, v: Unit, strength: float) -> list[_Conflict]:
             for x in slots[0] for y in slots[1]
             if (compare_days([x], [y]) if kind == "date" else compare_times([x], [y])) is False
             and (kind == "time" or _dates_differ_as_written(x, y))]
+
+
+# Modal verbs of possibility, per language: "could face protests" is not denied by "would not face
+# protests" (one says what may happen, the other what will not).
+_POSSIBLY = frozenset("could might may can könnte könnten kann können pourrait pourraient peut peuvent "
+                      "podría podrían puede pueden potrebbe potrebbero può possono".split())
+
+
+def _possible(u: Unit) -> bool:
+    """Whether a clause only says that something may happen (lower case: "May" is a name too)."""
+    return any(w.strip(".,;:!?\"'") in _POSSIBLY for w in u.clause.split())
 
 
 def _dates_differ_as_written(x: TimeExpression, y: TimeExpression) -> bool:
