@@ -70,7 +70,10 @@ class AlignedClaim:
         """The fact in the words of the shown unit: its sentence, or its clause when the sentence
         says much else besides (then the clause, read with its subject, is the fact)."""
         u = self.shown
-        if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT and len(u.clause) < OWN_SENTENCE * len(u.text)):
+        # the rest of the sentence gives numbers or days of its own: shown, they would read as confirmed
+        details = len(u.sentence_numbers) > len(u.numbers) or len(u.sentence_days) > len(u.days)
+        if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT
+                       and (details or len(u.clause) < OWN_SENTENCE * len(u.text))):
             return as_sentence(paired_quotes(u.clause))
         return paired_quotes(u.text)
 
