@@ -43,6 +43,18 @@ def test_a_negation_is_a_difference_not_support() -> None:
     assert not any({1, 2} <= set(c.sources) and "defendant" in c.text for c in b.claims)
 
 
+def test_another_clock_time_is_a_difference_not_support() -> None:
+    b = brief_of(
+        "The cargo ship Alder Crest struck the pier at Kestrel Harbour at 7:40 a.m. on Tuesday, the port "
+        "authority said. Nobody was hurt.",
+        "At 8:40 a.m. on Tuesday the freighter Alder Crest hit a pier in Kestrel Harbour, according to the "
+        "harbour master, who said repairs to the quay will take several weeks.",
+    )
+    [d] = _differences(b, "time")
+    assert sorted(n for v in d.variants for n in v.sources) == [1, 2]
+    assert not any({1, 2} <= set(c.sources) and "pier" in c.text for c in b.claims)
+
+
 def test_what_may_happen_is_not_denied_by_what_will_not() -> None:
     b = brief_of(
         "The mayor warned on Tuesday that the minister could face protests if he visited the harbour. "

@@ -77,6 +77,7 @@ def test_times() -> None:
     assert compare_times([t("07:40")], [t("08:40")]) is False
     assert compare_times([t("07:40", "GMT")], [t("08:40", "CET")]) is None  # zones differ: not compared
     assert compare_times([t("07:40")], [t("22:40")]) is None  # far apart: two times
+    assert compare_times([t("07:10"), t("07:40")], [t("07:40")]) is True  # a time both give agrees
 
 
 @given(st.floats(0, 1e6), st.floats(0, 1e6))

@@ -231,16 +231,22 @@ def _closest_rivals(found: list[_Conflict], units: Sequence[Unit], sources: Sour
 
 
 def _states_elsewhere(c: _Conflict, units: Sequence[Unit], sources: Sources) -> bool:
-    """Whether the report of one side (or of its provenance) gives the other side's figure too,
-    of the same kind, in another sentence ("six rifles in this operation", "14 rifles in all
-    five"): two figures of one report are two facts, not a conflict with another report."""
+    """Whether the report of one side (or of its provenance) gives the other side's figure or
+    time too, of the same kind, in another sentence ("six rifles in this operation", "14 rifles
+    in all five"; "left at 7:10", "ran aground at 7:40"): two figures of one report are two
+    facts, not a conflict with another report."""
     for side, other in ((c.a, c.b), (c.b, c.a)):
-        if not isinstance(other.slot, Quantity):
+        slot = other.slot
+        if slot is None:
             continue
         origin = sources.origin[side.unit.source]
         for u in units:
-            if sources.origin[u.source] == origin and any(
-                    q.value == other.slot.value and comparable(q, u, other.slot, other.unit) for q in u.numbers):
+            if sources.origin[u.source] != origin:
+                continue
+            if isinstance(slot, Quantity):
+                if any(q.value == slot.value and comparable(q, u, slot, other.unit) for q in u.numbers):
+                    return True
+            elif slot.time and any(_same_value(slot, x) for x in u.times):  # days recur in a report: times less so
                 return True
     return False
 

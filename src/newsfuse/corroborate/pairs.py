@@ -33,7 +33,7 @@ from importlib import resources
 import numpy as np
 from scipy import sparse
 
-from .slots import compare_days, compare_numbers
+from .slots import compare_days, compare_numbers, compare_times
 from .units import Unit
 from .words import content_stems, stem
 
@@ -57,6 +57,7 @@ class Pairs:
     X: np.ndarray  # one row of :data:`FEATURES` per pair
     numbers: list[bool | None] = field(default_factory=list)  # per pair: numbers agree (True), conflict, None
     days: list[bool | None] = field(default_factory=list)
+    times: list[bool | None] = field(default_factory=list)  # clock times (a conflict only, not a feature)
 
 
 def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], sentence_vectors: np.ndarray) -> Pairs:
@@ -90,6 +91,10 @@ def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], sentence_
         nums[k] = compare_numbers(units[left[k]], units[right[k]])
     for k in np.nonzero(has_days[left] & has_days[right])[0].tolist():
         days[k] = compare_days(units[left[k]].days, units[right[k]].days)
+    times: list[bool | None] = [None] * len(left)
+    has_times = flag("times")
+    for k in np.nonzero(has_times[left] & has_times[right])[0].tolist():
+        times[k] = compare_times(units[left[k]].times, units[right[k]].times)
     at = (left, right)
     columns = [
         cos_s[at], lex_c[at], lex_s[at], contained[at], rarest[at], same_predicate[at],
@@ -100,7 +105,7 @@ def candidate_pairs(units: Sequence[Unit], origin: Sequence[Hashable], sentence_
     ]
     X = np.column_stack([np.asarray(c, dtype=np.float64) for c in columns]) if len(left) else \
         np.zeros((0, len(FEATURES)))
-    return Pairs(left, right, X, nums, days)
+    return Pairs(left, right, X, nums, days, times)
 
 
 def _incidence(sets: Sequence[set[str]]) -> tuple[sparse.csr_matrix, dict[str, int]]:

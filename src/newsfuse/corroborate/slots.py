@@ -189,7 +189,8 @@ def compare_days(a: Sequence[TimeExpression], b: Sequence[TimeExpression]) -> bo
 def compare_times(a: Sequence[TimeExpression], b: Sequence[TimeExpression]) -> bool | None:
     """Whether the clock times two statements give agree (in one zone, within three hours).
     Midnight and noon are named, not read off a clock: a time a few minutes from them agrees
-    ("12:01 a.m." and "midnight" are one deadline)."""
+    ("12:01 a.m." and "midnight" are one deadline). A time both give agrees, whatever else
+    either gives ("left at 7:10 and ran aground at 7:40" against "ran aground at 7:40")."""
     verdict: bool | None = None
     for x in a:
         for y in b:
@@ -198,9 +199,9 @@ def compare_times(a: Sequence[TimeExpression], b: Sequence[TimeExpression]) -> b
             gap = abs(minutes(x.time) - minutes(y.time))
             gap = min(gap, 24 * 60 - gap)
             if gap == 0 or (gap <= NAMED_SLACK and (_named(x) or _named(y))):
-                verdict = True if verdict is None else verdict
-            elif gap <= MAX_HOURS * 60:
-                return False
+                return True
+            if gap <= MAX_HOURS * 60:
+                verdict = False
     return verdict
 
 
