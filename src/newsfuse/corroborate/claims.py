@@ -97,9 +97,8 @@ def support_matrix(n: int, pairs: Pairs, proba: np.ndarray) -> np.ndarray:
     """n × n: the probability that one unit supports the other (0 where a slot conflicts)."""
     S = np.zeros((n, n))
     ok = proba.copy()
-    times = pairs.times or [None] * len(pairs.days)
     conflict = np.array([num is False or day is False or time is False
-                         for num, day, time in zip(pairs.numbers, pairs.days, times)], dtype=bool)
+                         for num, day, time in zip(pairs.numbers, pairs.days, pairs.times)], dtype=bool)
     if len(ok):
         ok[conflict] = 0.0
         ok[pairs.X[:, pairs_feature("negation_mismatch")] > 0] = 0.0

@@ -302,11 +302,10 @@ class Store:
         for sid in sorted(touched):
             members = self.conn.execute(
                 "SELECT a.id, a.title, a.published, c.original_id FROM memberships m JOIN articles a ON a.id = m.article_id "
-                "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ? ORDER BY a.published IS NULL, "
-                "a.published, a.id", (sid,)).fetchall()
+                "LEFT JOIN copies c ON c.article_id = a.id WHERE m.story_id = ?", (sid,)).fetchall()
             days = [p for _, _, p, _ in members if p]
             # the earliest original's title: the brief's headline too (Story lists originals earliest first)
-            members.sort(key=lambda m: (m[2] is None, _instant(m[2]), m[0]))
+            members.sort(key=lambda m: (_instant(m[2]), m[0]))
             headline = next((t for _, t, _, o in members if t and o is None), None)
             version = hashlib.blake2b("\n".join(sorted(m[0] for m in members)).encode(), digest_size=8).hexdigest()
             row = (len(members), sum(1 for m in members if m[3] is None), min(days, default=None),
