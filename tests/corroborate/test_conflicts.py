@@ -22,6 +22,14 @@ def _differences(b, kind: str):  # type: ignore[no-untyped-def]
     return [d for d in b.disagreements if d.kind == kind]
 
 
+def _two_sources_differ_and_never_confirm(first: str, second: str, kind: str, word: str) -> None:
+    """One difference of ``kind`` between the two reports, and no claim about ``word`` that both confirm."""
+    b = brief_of(first, second)
+    [d] = _differences(b, kind)
+    assert sorted(n for v in d.variants for n in v.sources) == [1, 2]
+    assert not any({1, 2} <= set(c.sources) and word in c.text for c in b.claims)
+
+
 def test_a_different_number_is_a_difference_not_support() -> None:
     b = brief_of(*BUS)
     [d] = _differences(b, "number")
@@ -32,27 +40,23 @@ def test_a_different_number_is_a_difference_not_support() -> None:
 
 
 def test_a_negation_is_a_difference_not_support() -> None:
-    b = brief_of(
+    _two_sources_differ_and_never_confirm(
         "Tenants filed the lawsuit in Albany on Tuesday, and it includes the former governor among the "
         "defendants. The tenants want a jury trial.",
         "The tenants' suit, filed on Tuesday in Albany, does not include the former governor among the "
         "defendants, their lawyer confirmed. A hearing is set for March.",
+        "fact", "defendant",
     )
-    [d] = _differences(b, "fact")
-    assert sorted(n for v in d.variants for n in v.sources) == [1, 2]
-    assert not any({1, 2} <= set(c.sources) and "defendant" in c.text for c in b.claims)
 
 
 def test_another_clock_time_is_a_difference_not_support() -> None:
-    b = brief_of(
+    _two_sources_differ_and_never_confirm(
         "The cargo ship Alder Crest struck the pier at Kestrel Harbour at 7:40 a.m. on Tuesday, the port "
         "authority said. Nobody was hurt.",
         "At 8:40 a.m. on Tuesday the freighter Alder Crest hit a pier in Kestrel Harbour, according to the "
         "harbour master, who said repairs to the quay will take several weeks.",
+        "time", "pier",
     )
-    [d] = _differences(b, "time")
-    assert sorted(n for v in d.variants for n in v.sources) == [1, 2]
-    assert not any({1, 2} <= set(c.sources) and "pier" in c.text for c in b.claims)
 
 
 def test_what_may_happen_is_not_denied_by_what_will_not() -> None:
