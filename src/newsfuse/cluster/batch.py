@@ -16,9 +16,9 @@ import math
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse.csgraph import connected_components
 
+from ..grouping import average_linkage as linkage_labels
+from ..grouping import components
 from ..parallel import forked_pool
 
 
@@ -152,8 +152,7 @@ def average_linkage(
 
 def _components(n: int, r: np.ndarray, c: np.ndarray, v: np.ndarray, level: float) -> list[np.ndarray]:
     keep = v >= level
-    graph = sp.coo_matrix((np.ones(int(keep.sum())), (r[keep], c[keep])), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
+    comp = components(n, r[keep], c[keep])
     order = np.argsort(comp, kind="stable")
     bounds = np.flatnonzero(np.diff(comp[order])) + 1
     return [m for m in np.split(order, bounds) if len(m) > 1]
@@ -171,10 +170,7 @@ def _link(
         s = (xb @ xb.T).toarray()
         s *= time_decay(days[members][:, None] - days[members][None, :], window, scale)
         np.clip(s, 0.0, 1.0, out=s)
-        tree = linkage(1.0 - s[np.triu_indices(len(members), 1)], method="average")
-        flat = fcluster(tree, t=1.0 - threshold, criterion="distance")
-        first: dict[int, int] = {}
-        labels[members] = [members[first.setdefault(f, i)] for i, f in enumerate(flat)]
+        labels[members] = members[linkage_labels(1.0 - s, 1.0 - threshold)]
         return
     level = (level or threshold) + 0.05
     if level >= 1.0:

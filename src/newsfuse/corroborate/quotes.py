@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz
-from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.spatial.distance import squareform
 
 from ..analyse.model import ArticleAnalysis, Quote
+from ..grouping import average_linkage
 from .similarity import cosine, embed
 from .sources import Sources
 
@@ -103,8 +102,7 @@ def merge_quotes(items: list[QuoteItem], sources: Sources, threshold: float = SA
                     sim[a, b] = sim[b, a] = -1.0
         dist = np.clip(1.0 - sim, 0.0, 2.0)
         np.fill_diagonal(dist, 0.0)
-        labels = list(fcluster(linkage(squareform(dist, checks=False), "average"), t=1.0 - threshold,
-                               criterion="distance"))
+        labels = average_linkage(dist, 1.0 - threshold).tolist()
     groups: dict[int, list[QuoteItem]] = {}
     for item, label in zip(items, labels):
         groups.setdefault(label, []).append(item)
