@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 
 import pytest
 
@@ -22,7 +23,7 @@ from .helpers import rss
 HERALD = (EXAMPLES / "ferry" / "coastal-herald.html").read_bytes()
 
 
-def trickle(wfile, piece: bytes, times: int = 50) -> None:  # type: ignore[no-untyped-def]
+def trickle(wfile: BufferedIOBase, piece: bytes, times: int = 50) -> None:
     """Send ``piece`` every 0.2 s, for far longer than the deadlines tested."""
     try:
         for _ in range(times):
