@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from io import BufferedIOBase
 
 import pytest
 
@@ -20,6 +21,17 @@ from ..conftest import EXAMPLES
 from .helpers import rss
 
 HERALD = (EXAMPLES / "ferry" / "coastal-herald.html").read_bytes()
+
+
+def trickle(wfile: BufferedIOBase, piece: bytes, times: int = 50) -> None:
+    """Send ``piece`` every 0.2 s, for far longer than the deadlines tested."""
+    try:
+        for _ in range(times):
+            wfile.write(piece)
+            wfile.flush()
+            time.sleep(0.2)
+    except OSError:
+        pass  # the client gave up, as it should
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -55,6 +67,22 @@ class Handler(BaseHTTPRequestHandler):
             return
         if self.path == "/slow":
             time.sleep(2)
+        if self.path == "/trickle":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            trickle(self.wfile, b"<p>ferry</p>")
+            return
+        if self.path == "/trickle-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            trickle(self.wfile, b"X-Slow: 1\r\n")
+            return
+        if self.path == "/hop":  # each hop answers well within the deadline, the chain does not
+            time.sleep(0.4)
+            self.send_response(302)
+            self.send_header("Location", "/hop")
+            self.end_headers()
+            return
         if self.path == "/etag":
             if self.headers.get("If-None-Match") == '"v1"':
                 self.send_response(304)
@@ -123,6 +151,28 @@ def test_size_cap_while_streaming(server: str) -> None:
 def test_timeout(server: str) -> None:
     with pytest.raises(ReadError, match="timed out"):
         fetch(f"{server}/slow", local(timeout=0.3))
+
+
+DEADLINE = "timed out: no complete answer within 1 s"
+
+
+@pytest.mark.parametrize("path", ["/trickle", "/trickle-headers", "/hop"])
+def test_deadline_holds_while_bytes_trickle(server: str, path: str) -> None:
+    # A body or headers a few bytes per 0.2 s, or redirects 0.4 s apart: each
+    # read is quick, only the deadline over the whole answer can end them.
+    started = time.monotonic()
+    with pytest.raises(ReadError) as err:
+        fetch(f"{server}{path}", local(deadline=1.0))
+    assert str(err.value) == DEADLINE
+    assert time.monotonic() - started < 3
+
+
+def test_a_trickling_url_is_one_problem_among_good_ones(server: str) -> None:
+    started = time.monotonic()
+    arts, problems = read_url(f"{server}/trickle", f"{server}/article", fetch=local(deadline=1.0))
+    assert time.monotonic() - started < 4
+    assert [a.origin for a in arts] == [f"{server}/article"]  # a fast server is read under the same deadline
+    assert [(p.item, p.reason) for p in problems] == [(f"{server}/trickle", DEADLINE)]
 
 
 def test_http_error_and_wrong_type(server: str) -> None:

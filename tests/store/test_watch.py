@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsfuse.read import ReadOptions
+from newsfuse.read.fetch import FetchOptions
 from newsfuse.store import Store
 from newsfuse.store.watch import parse_every, poll, watch
 
@@ -38,6 +40,17 @@ class Feed(BaseHTTPRequestHandler):
         if self.path == "/broken":
             self.send_response(500)
             self.end_headers()
+            return
+        if self.path.startswith("/trickle"):  # a feed that sends a few bytes per 0.2 s for 10 s
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.end_headers()
+            try:
+                for _ in range(50):
+                    self.wfile.write(b"<rss>")
+                    time.sleep(0.2)
+            except OSError:
+                pass  # the watcher gave up, as it should
             return
         tag = f'"v{Feed.version}"'
         if self.headers.get("If-None-Match") == tag:
@@ -88,6 +101,26 @@ def test_watch_rounds_and_a_failing_feed(feed: str, tmp_path: Path) -> None:
         statuses = [(p.url.rsplit("/", 1)[1], p.status.split(":")[0]) for p in seen]
         assert statuses == [("broken", "error"), ("feed", "new 1"), ("broken", "error"), ("feed", "not modified")]
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.network
+def test_slow_feeds_do_not_stall_the_round(feed: str, tmp_path: Path) -> None:
+    # Four trickling feeds fetched one after another would take four deadlines.
+    slow = [f"{feed}/trickle{i}" for i in range(4)]
+    seen, problems = [], []
+    opts = ReadOptions(allow_private=True, fetch=FetchOptions(deadline=1.0))
+    started = time.monotonic()
+    with Store(tmp_path / "w.db") as store:
+        watch(store, [*slow[:2], feed + "/feed", *slow[2:]], 60, options=opts, rounds=1, on_poll=seen.append,
+              on_problem=problems.append)
+        assert time.monotonic() - started < 3
+        deadline = "error: timed out: no complete answer within 1 s"
+        assert [(p.url, p.status) for p in seen] == [(u, deadline) for u in slow[:2]] + [(feed + "/feed", "new 1")] \
+            + [(u, deadline) for u in slow[2:]]  # in the order given
+        assert [p.item for p in problems] == slow
+        assert store.counts()["articles"] == 1
+        assert store.conn.execute("SELECT url FROM feeds WHERE last_status LIKE 'error%' ORDER BY url").fetchall() \
+            == [(u,) for u in slow]
 
 
 @pytest.mark.network

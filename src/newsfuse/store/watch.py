@@ -5,13 +5,19 @@ with the validators the feed gave last time, kept in the store), so an
 unchanged feed costs one small request and no work. New entries go through
 the same transactional ingest as files; a failing feed is reported and
 polled again next round, the others go on.
+
+A round fetches its feeds at the same time (a few at once), each within the
+fetch deadline, so one slow feed delays neither the others nor the round
+beyond it; the answers are then stored one feed at a time, in the order the
+feeds were given, so a round stores the same thing however the network runs.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -20,11 +26,13 @@ from ..model import Article, Problem
 from ..read import ReadOptions
 from ..read.decode import ReadError
 from ..read.extract import to_article
-from ..read.fetch import fetch
+from ..read.fetch import Response, fetch
 from ..read.formats import parse_feed
 from . import IngestReport, Store
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+Validators = tuple[str | None, str | None]  # the feed's last ETag and Last-Modified
+_MAX_PARALLEL = 8  # feeds fetched at once: enough to hide slow ones, few enough to be polite
 
 
 def parse_every(text: str) -> float:
@@ -50,18 +58,35 @@ def poll(store: Store, url: str, options: ReadOptions | None = None,
          on_problem: Callable[[Problem], None] | None = None) -> Poll:
     """Fetch one feed if it changed, and ingest its new entries."""
     opts = options or ReadOptions()
-    handle = on_problem or (lambda p: None)
-    etag, modified = store.conn.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (url,)).fetchone() \
-        or (None, None)
+    validators = _validators(store, url)
+    return _ingest(store, url, _download(url, opts, validators), opts, validators, on_problem)
+
+
+def _validators(store: Store, url: str) -> Validators:
+    row = store.conn.execute("SELECT etag, last_modified FROM feeds WHERE url = ?", (url,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _download(url: str, opts: ReadOptions, validators: Validators) -> Response | ReadError:
+    """The network half of a poll: it touches no store, so it may run in a worker thread."""
+    etag, modified = validators
     try:
-        resp = fetch(url, opts.fetch, etag=etag, last_modified=modified)
+        return fetch(url, opts.fetch, etag=etag, last_modified=modified)
     except ReadError as e:
-        handle(Problem(url, str(e)))
-        return _record(store, url, Poll(url, f"error: {e}"), etag, modified)
-    if resp.status == 304:
+        return e
+
+
+def _ingest(store: Store, url: str, answer: Response | ReadError, opts: ReadOptions, validators: Validators,
+            on_problem: Callable[[Problem], None] | None) -> Poll:
+    handle = on_problem or (lambda p: None)
+    etag, modified = validators
+    if isinstance(answer, ReadError):
+        handle(Problem(url, str(answer)))
+        return _record(store, url, Poll(url, f"error: {answer}"), etag, modified)
+    if answer.status == 304:
         return _record(store, url, Poll(url, "not modified"), etag, modified)
     articles: list[Article] = []
-    for doc in parse_feed(url, resp.body, opts.formats, base_url=resp.url):
+    for doc in parse_feed(url, answer.body, opts.formats, base_url=answer.url):
         if isinstance(doc, Problem):
             handle(doc)
             continue
@@ -72,7 +97,7 @@ def poll(store: Store, url: str, options: ReadOptions | None = None,
     report = store.add(clean_batch(articles), inputs=[url])
     store.save_model()
     result = Poll(url, f"new {report.new}", report)
-    return _record(store, url, result, resp.headers.get("etag"), resp.headers.get("last-modified"))
+    return _record(store, url, result, answer.headers.get("etag"), answer.headers.get("last-modified"))
 
 
 def _record(store: Store, url: str, result: Poll, etag: str | None, modified: str | None) -> Poll:
@@ -89,13 +114,27 @@ def watch(store: Store, urls: Sequence[str], every: float, *, options: ReadOptio
           rounds: int | None = None, on_poll: Callable[[Poll], None] | None = None,
           on_problem: Callable[[Problem], None] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
     """Poll ``urls`` every ``every`` seconds (``rounds`` times; forever when None) until interrupted."""
-    done = 0
-    while rounds is None or done < rounds:
-        started = time.monotonic()
-        for url in urls:
-            result = poll(store, url, options, on_problem)
-            if on_poll:
-                on_poll(result)
-        done += 1
-        if rounds is None or done < rounds:
-            sleep(max(0.0, every - (time.monotonic() - started)))
+    opts = options or ReadOptions()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(_MAX_PARALLEL, len(urls))), thread_name_prefix="newsfuse-watch")
+    try:
+        done = 0
+        while rounds is None or done < rounds:
+            started = time.monotonic()
+            for result in _round(store, urls, opts, pool, on_problem):
+                if on_poll:
+                    on_poll(result)
+            done += 1
+            if rounds is None or done < rounds:
+                sleep(max(0.0, every - (time.monotonic() - started)))
+    finally:
+        # On Ctrl-C, fetches still running end by their deadline; nothing waits for them.
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _round(store: Store, urls: Sequence[str], opts: ReadOptions, pool: Executor,
+           on_problem: Callable[[Problem], None] | None) -> Iterator[Poll]:
+    """Poll every feed once: fetched concurrently, stored in the order given."""
+    validators = [_validators(store, url) for url in urls]
+    answers = [pool.submit(_download, url, opts, v) for url, v in zip(urls, validators)]
+    for url, v, answer in zip(urls, validators, answers):
+        yield _ingest(store, url, answer.result(), opts, v, on_problem)
