@@ -14,7 +14,7 @@ from . import __version__
 from .clean import clean_batch
 from .model import Article, Problem
 from .pipeline import Pipeline
-from .read import ReadOptions, iter_read
+from .read import ReadOptions, distinct_ids, iter_read
 from .read.formats import DEFAULT_MAX_BYTES
 from .text import printable
 
@@ -97,7 +97,7 @@ def read_articles(paths: tuple[str, ...], reporter: Reporter, *, allow_private: 
                   max_bytes: int, keep_raw: bool = False) -> list[Article]:
     """Read and clean every input, with the batch-level cleaning pass."""
     opts = ReadOptions(max_bytes=max_bytes, keep_raw=keep_raw, allow_private=allow_private, follow_links=follow_links)
-    articles = list(progress(iter_read(paths, options=opts, on_problem=reporter), "reading"))
+    articles = list(progress(distinct_ids(iter_read(paths, options=opts, on_problem=reporter), reporter), "reading"))
     return clean_batch(articles)
 
 

@@ -50,7 +50,7 @@ from .formats import (
 from .paths import origin_of
 
 __all__ = [
-    "ReadError", "ReadOptions", "expand", "iter_documents", "iter_read", "iter_read_parquet",
+    "ReadError", "ReadOptions", "distinct_ids", "expand", "iter_documents", "iter_read", "iter_read_parquet",
     "iter_read_range", "parquet_row_groups", "read", "split_jsonl",
 ]
 
@@ -121,7 +121,6 @@ def iter_read(
 
 def _articles(items: Iterable[Item], handle: ProblemHandler) -> Iterator[Article]:
     """The cleaned article of each document; problems (and documents that fail) go to ``handle``."""
-    ids = _Ids()
     for item in items:
         if isinstance(item, Problem):
             handle(item)
@@ -138,23 +137,31 @@ def _articles(items: Iterable[Item], handle: ProblemHandler) -> Iterator[Article
             log.debug("failed on %s", item.origin, exc_info=True)
             handle(Problem(item.origin, f"internal error: {type(e).__name__}: {e}"))
             continue
-        if item.id is not None:
-            renamed = ids.distinct(article)
-            if renamed:
-                handle(Problem(item.origin, f"id {renamed!r} was given to another article before in this "
-                                            f"input: read as {article.id!r}", skipped=False))
+        yield article
+
+
+def distinct_ids(articles: Iterable[Article], on_problem: ProblemHandler | None = None) -> Iterator[Article]:
+    """``articles``, where two different articles given one id no longer share it.
+
+    Later stages key articles by id (the store keeps one article per id), so the
+    second of two articles given one id would be lost without a word. It gets the
+    id ``id~<content hash>`` instead, with a warning: a changed id is better than a
+    lost report, and the new id is the same each time the input is read. The same
+    article given twice keeps its id (it is one article). This runs over a whole
+    input, after reading: a reader of one part of a file cannot know the other parts.
+    """
+    handle = on_problem or _log_problem
+    ids = _Ids()
+    for article in articles:
+        renamed = ids.distinct(article)
+        if renamed is not None:
+            handle(Problem(article.origin, f"id {renamed!r} was given to another article before in this "
+                                           f"input: read as {article.id!r}", skipped=False))
         yield article
 
 
 class _Ids:
-    """The ids an input gave its articles, to tell the same article given twice (one
-    article: later stages keep one) from two articles given one id.
-
-    The second of two different articles with one id gets the id ``id~<content hash>``
-    and a warning, rather than being dropped where ids are keys (the store keeps one
-    article per id): losing a report silently is worse than a changed id, and the new
-    id is the same each time the input is read.
-    """
+    """The ids given so far, with a hash of the content each was given to."""
 
     def __init__(self) -> None:
         self._content: dict[str, str] = {}

@@ -619,7 +619,8 @@ def parse_warc(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[It
         return
     warnings = _said(said.getvalue())
     if warnings:  # the archive was read, but warcio found something amiss: one line, not its many
-        yield Problem(name, f"the WARC reader warned: {warnings[0][:120]}", skipped=False)
+        first = re.sub(r"^(?:WARNING|ERROR):\s*", "", warnings[0])
+        yield Problem(name, f"the WARC reader warned: {first[:120]}", skipped=False)
 
 
 class _Truncated(Exception):
