@@ -14,10 +14,17 @@ from . import __version__
 from .clean import clean_batch
 from .model import Article, Problem
 from .pipeline import Pipeline
-from .read import ReadOptions, iter_read
+from .read import ReadOptions, distinct_ids, iter_read
 from .read.formats import DEFAULT_MAX_BYTES
+from .text import printable
 
 T = TypeVar("T")
+
+
+def say(message: str) -> None:
+    """One line on stderr. Names and reasons come from the input (a file named
+    "a\\n3 articles read" would print a fake line): all of it is made printable here."""
+    click.echo("newsfuse: " + printable(message), err=True)
 
 
 class Reporter:
@@ -30,10 +37,10 @@ class Reporter:
     def __call__(self, problem: Problem) -> None:
         if problem.skipped:
             self.skipped += 1
-            click.echo(f"newsfuse: skipped {problem.item}: {problem.reason}", err=True)
+            say(f"skipped {problem.item}: {problem.reason}")
         else:
             self.warnings += 1
-            click.echo(f"newsfuse: warning: {problem.item}: {problem.reason}", err=True)
+            say(f"warning: {problem.item}: {problem.reason}")
 
     def summary(self, what: str, n: int) -> None:
         parts = [f"{n} {what}"]
@@ -41,7 +48,7 @@ class Reporter:
             parts.append(f"{self.skipped} item(s) skipped")
         if self.warnings:
             parts.append(f"{self.warnings} warning(s)")
-        click.echo("newsfuse: " + ", ".join(parts), err=True)
+        say(", ".join(parts))
 
 
 def plural(n: int, one: str, many: str) -> str:
@@ -90,7 +97,7 @@ def read_articles(paths: tuple[str, ...], reporter: Reporter, *, allow_private: 
                   max_bytes: int, keep_raw: bool = False) -> list[Article]:
     """Read and clean every input, with the batch-level cleaning pass."""
     opts = ReadOptions(max_bytes=max_bytes, keep_raw=keep_raw, allow_private=allow_private, follow_links=follow_links)
-    articles = list(progress(iter_read(paths, options=opts, on_problem=reporter), "reading"))
+    articles = list(progress(distinct_ids(iter_read(paths, options=opts, on_problem=reporter), reporter), "reading"))
     return clean_batch(articles)
 
 
@@ -226,7 +233,7 @@ def analyze(paths: tuple[str, ...], fmt: str, out_path: str | None, allow_privat
 
 def render_analysis(row: dict) -> str:  # type: ignore[type-arg]
     """One article's analysis as a readable block."""
-    lines = [f"━━ {row['id']}  story {row['story_id']}  ({row['path']})",
+    lines = [f"━━ {printable(row['id'])}  story {row['story_id']}  ({printable(row['path'])})",
              f"base date: {row['base_date'] or 'unknown'} ({row['base_date_via']})"]
     for m in row["entities"]:
         lines.append(f"  entity  {m['label']:7s} {m['text']}" + (f"  [{m['role']}]" if m["role"] else ""))
@@ -305,7 +312,7 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, allow_privat
     with open_store(db) as store, counter("ingesting") as tick:
         report = store.ingest(paths, options=opts, batch_size=batch_size, on_problem=reporter,
                               on_article=lambda _: tick())
-    click.echo(f"newsfuse: {report.line()}", err=True)
+    say(report.line())
     if not report.read and reporter.skipped:
         sys.exit(1)
 
@@ -332,8 +339,7 @@ def watch(feeds: tuple[str, ...], db: str | None, every: str, rounds: int | None
     with open_store(db) as store:
         try:
             run_watch(store, feeds, seconds, options=opts, rounds=rounds, on_problem=reporter,
-                      on_poll=lambda p: click.echo(f"newsfuse: {p.url}: {p.status}"
-                                                   + (f" ({p.report.line()})" if p.report else ""), err=True))
+                      on_poll=lambda p: say(f"{p.url}: {p.status}" + (f" ({p.report.line()})" if p.report else "")))
         except KeyboardInterrupt:
             click.echo("newsfuse: stopped", err=True)
 
@@ -400,7 +406,8 @@ def search(query: str, db: str | None, limit: int, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(asdict(h), ensure_ascii=False))
         else:
-            click.echo(f"{h.story_id or '-'}  {h.article_id}  {h.title or '(no title)'}\n    {h.snippet}")
+            click.echo(f"{h.story_id or '-'}  {printable(h.article_id)}  {printable(h.title or '(no title)')}\n"
+                       f"    {printable(h.snippet)}")
     if not hits:
         click.echo("newsfuse: no match", err=True)
 
@@ -517,7 +524,8 @@ def render_text(a: Article, n: int, explain: bool) -> str:
     if a.url:
         head.append(f"url: {a.url}")
     body = "\n\n".join(a.paragraphs)
-    text = "\n".join(head) + "\n\n" + body + "\n"
+    # the header's lines hold names from the input: each must stay one line, as it reads
+    text = "\n".join(printable(line) for line in head) + "\n\n" + body + "\n"
     if explain:
         lines = [f"  [{r.rule}] {r.line}" for r in a.removed]
         text += f"\nremoved ({len(a.removed)}):\n" + ("\n".join(lines) + "\n" if lines else "")

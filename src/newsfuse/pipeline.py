@@ -15,7 +15,7 @@ from .clean import clean_batch
 from .cluster import ClusterParams, StoryClusterer
 from .dedup import CopyDetector, CopyParams
 from .model import Article, Problem
-from .read import ReadOptions, iter_read
+from .read import ReadOptions, distinct_ids, iter_read
 
 
 @dataclass(slots=True)
@@ -95,7 +95,7 @@ class Pipeline:
         self.online = online
 
     def read(self, sources, on_problem: Callable[[Problem], None] | None = None) -> list[Article]:  # type: ignore[no-untyped-def]
-        return clean_batch(iter_read(sources, options=self.read_options, on_problem=on_problem))
+        return clean_batch(distinct_ids(iter_read(sources, options=self.read_options, on_problem=on_problem), on_problem))
 
     def run(self, sources, on_problem: Callable[[Problem], None] | None = None) -> Clustering:  # type: ignore[no-untyped-def]
         return self.cluster(self.read(sources, on_problem))

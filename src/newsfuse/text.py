@@ -125,3 +125,29 @@ def paired_quotes(text: str) -> str:
     if len(_QUOTE_MARKS.findall(text)) % 2 == 0:
         return text
     return re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s{2,}", " ", _QUOTE_MARKS.sub("", text))).strip()
+
+
+# What must not reach a terminal as it is: control characters (a newline in a file
+# name would start a fake line of output; escape sequences would drive the
+# terminal), lone surrogates (unencodable: printing them raises), and the
+# bidirectional overrides that make text display in another order than it reads.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: object) -> str:
+    """``text`` safe to show on one terminal line: control characters, lone surrogates and
+    bidirectional overrides are written as visible escapes (``\\n``, ``\\x1b``, ``\\u202e``).
+
+    >>> printable("a.txt\\n3 articles read")
+    'a.txt\\\\n3 articles read'
+    """
+    return _UNPRINTABLE.sub(_escape, str(text))

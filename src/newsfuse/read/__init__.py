@@ -26,12 +26,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from ..model import Article, Document, Problem
+from ..model import Article, Document, Problem, content_id
 from .decode import ReadError
 from .extract import to_article
 from .fetch import FetchOptions, fetch
 from .formats import (
     DEFAULT_MAX_BYTES,
+    TOO_DEEP,
     FormatOptions,
     Item,
     format_from_name,
@@ -46,9 +47,10 @@ from .formats import (
     read_capped,
     sniff,
 )
+from .paths import origin_of
 
 __all__ = [
-    "ReadError", "ReadOptions", "expand", "iter_documents", "iter_read", "iter_read_parquet",
+    "ReadError", "ReadOptions", "distinct_ids", "expand", "iter_documents", "iter_read", "iter_read_parquet",
     "iter_read_range", "parquet_row_groups", "read", "split_jsonl",
 ]
 
@@ -128,11 +130,52 @@ def _articles(items: Iterable[Item], handle: ProblemHandler) -> Iterator[Article
         except ReadError as e:
             handle(Problem(item.origin, str(e)))
             continue
+        except RecursionError:  # a library walking a document recursively
+            handle(Problem(item.origin, TOO_DEEP))
+            continue
         except Exception as e:  # a bug or a library failure on odd input: report, go on
             log.debug("failed on %s", item.origin, exc_info=True)
             handle(Problem(item.origin, f"internal error: {type(e).__name__}: {e}"))
             continue
         yield article
+
+
+def distinct_ids(articles: Iterable[Article], on_problem: ProblemHandler | None = None) -> Iterator[Article]:
+    """``articles``, where two different articles given one id no longer share it.
+
+    Later stages key articles by id (the store keeps one article per id), so the
+    second of two articles given one id would be lost without a word. It gets the
+    id ``id~<content hash>`` instead, with a warning: a changed id is better than a
+    lost report, and the new id is the same each time the input is read. The same
+    article given twice keeps its id (it is one article). This runs over a whole
+    input, after reading: a reader of one part of a file cannot know the other parts.
+    """
+    handle = on_problem or _log_problem
+    ids = _Ids()
+    for article in articles:
+        renamed = ids.distinct(article)
+        if renamed is not None:
+            handle(Problem(article.origin, f"id {renamed!r} was given to another article before in this "
+                                           f"input: read as {article.id!r}", skipped=False))
+        yield article
+
+
+class _Ids:
+    """The ids given so far, with a hash of the content each was given to."""
+
+    def __init__(self) -> None:
+        self._content: dict[str, str] = {}
+
+    def distinct(self, article: Article) -> str | None:
+        """Give ``article`` an id of its own if its id was taken by other content; the old id if so."""
+        digest = content_id(article.url, article.title, article.text)
+        seen = self._content.setdefault(article.id, digest)
+        if seen == digest:
+            return None
+        given = article.id
+        article.id = f"{given}~{digest[:8]}"
+        self._content.setdefault(article.id, digest)
+        return given
 
 
 def iter_documents(
@@ -158,9 +201,11 @@ def iter_documents(
                 else:
                     yield item
         except ReadError as e:
-            handle(Problem(spec, str(e)))
+            handle(Problem(origin_of(spec), str(e)))
         except OSError as e:
-            handle(Problem(spec, e.strerror or str(e)))
+            handle(Problem(origin_of(spec), e.strerror or str(e)))
+        except RecursionError:  # a parser that reads a whole document at once (a feed) recursed on it
+            handle(Problem(origin_of(spec), TOO_DEEP))
 
 
 def expand(sources: Source | Iterable[Source]) -> Iterator[str | Problem]:
@@ -179,11 +224,11 @@ def expand(sources: Source | Iterable[Source]) -> Iterator[str | Problem]:
         elif _GLOB_CHARS & set(spec):
             matches = sorted(glob.glob(spec, recursive=True))
             if not matches:
-                yield Problem(spec, "no files match")
+                yield Problem(origin_of(spec), "no files match")
             for m in matches:
                 yield from (_walk(m) if os.path.isdir(m) else [m])
         else:
-            yield Problem(spec, "no such file or directory")
+            yield Problem(origin_of(spec), "no such file or directory")
 
 
 def _walk(directory: str) -> Iterator[str]:
@@ -197,14 +242,19 @@ def _walk(directory: str) -> Iterator[str]:
 
 
 def _items(spec: str, opts: ReadOptions) -> Iterator[Item]:
+    """The items of one input; ``spec`` is the name to open, its origin names the items."""
+    name = origin_of(spec)
     if spec.startswith(("http://", "https://")):
+        if name != spec:  # bytes that are not UTF-8 cannot be sent in a request
+            yield Problem(name, "not a valid URL: it is not valid UTF-8")
+            return
         yield from _url_items(spec, opts)
     elif spec == "-":
         yield from _stream_items("<stdin>", sys.stdin.buffer, None, None, opts)
     else:
         size = os.path.getsize(spec)
         if size == 0:
-            yield Problem(spec, "empty")
+            yield Problem(name, "empty")
             return
         fmt = format_from_name(spec)
         if fmt == "parquet":
@@ -216,7 +266,7 @@ def _items(spec: str, opts: ReadOptions) -> Iterator[Item]:
                 size = None  # type: ignore[assignment]
             else:
                 stream = raw
-            yield from _stream_items(spec, stream, fmt, size, opts)
+            yield from _stream_items(name, stream, fmt, size, opts)
 
 
 def _stream_items(name: str, stream: IO[bytes], fmt: str | None, size: int | None, opts: ReadOptions) -> Iterator[Item]:
@@ -389,7 +439,8 @@ def iter_read_range(
 def _range_items(spec: str, start: int, end: int, first_line: int, opts: ReadOptions) -> Iterator[Item]:
     with open(spec, "rb") as f:
         f.seek(start)
-        yield from parse_jsonl(spec, _Slice(f, end - start), opts.formats, first_line=first_line)  # type: ignore[arg-type]
+        part = _Slice(f, end - start)
+        yield from parse_jsonl(origin_of(spec), part, opts.formats, first_line=first_line)  # type: ignore[arg-type]
 
 
 def _splittable(spec: str) -> bool:
@@ -431,9 +482,9 @@ def _guarded(spec: str, items: Iterable[Item]) -> Iterator[Item]:
     try:
         yield from items
     except ReadError as e:
-        yield Problem(spec, str(e))
+        yield Problem(origin_of(spec), str(e))
     except OSError as e:
-        yield Problem(spec, e.strerror or str(e))
+        yield Problem(origin_of(spec), e.strerror or str(e))
 
 
 def iter_read_parquet(
@@ -455,9 +506,10 @@ def iter_read_parquet(
 
 
 def _parquet_items(spec: str, opts: ReadOptions, row_groups: list[int] | None) -> Iterator[Item]:
+    name = origin_of(spec)
     if os.path.getsize(spec) == 0:
-        yield Problem(spec, "empty")
+        yield Problem(name, "empty")
     elif spec.lower().endswith(".gz"):
-        yield Problem(spec, "compressed Parquet files are not read: decompress it first")
+        yield Problem(name, "compressed Parquet files are not read: decompress it first")
     else:
-        yield from parse_parquet(spec, opts.formats, row_groups)
+        yield from parse_parquet(spec, opts.formats, row_groups, origin=name)

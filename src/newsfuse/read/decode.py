@@ -50,9 +50,19 @@ def sniff_binary(data: bytes) -> str | None:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             return what
-    if b"\x00" in data[:8192]:
+    if _control_bytes(data[:8192]) > max(1, len(data[:8192]) // 100):
         return "binary data"
     return None
+
+
+# The C0 control bytes text does not use (tab, newlines and form feed are text).
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
+
+
+def _control_bytes(sample: bytes) -> int:
+    """How many bytes of ``sample`` are control bytes. Binary data is full of them; a text
+    may hold a stray one (a NUL left by an editor or a bad copy), which does not make it binary."""
+    return len(sample) - len(sample.translate(None, _CONTROL_BYTES))
 
 
 def decode(data: bytes, *, declared: str | None = None, notes: list[str] | None = None) -> str:
@@ -71,15 +81,15 @@ def decode(data: bytes, *, declared: str | None = None, notes: list[str] | None 
         raise ReadError(f"not text: {what}")
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return _checked(data.decode(enc, errors="replace"))
+            return _checked(data.decode(enc, errors="replace"), notes)
     try:
-        return _checked(data.decode("utf-8"))
+        return _checked(data.decode("utf-8"), notes)
     except UnicodeDecodeError:
         pass
     declared = declared or _declared_charset(data)
     if declared:  # (when it says UTF-8, the strict decode above already failed)
         try:
-            return _checked(data.decode(declared))
+            return _checked(data.decode(declared), notes)
         except (LookupError, UnicodeDecodeError):
             pass
     replaced = data.decode("utf-8", errors="replace")
@@ -87,12 +97,12 @@ def decode(data: bytes, *, declared: str | None = None, notes: list[str] | None 
     multibyte = sum(1 for ch in replaced if ord(ch) > 0x7F and ch != "\ufffd")
     if multibyte and bad <= max(2, len(data) // 200):
         _note(notes, f"not valid UTF-8: {bad} broken byte sequence(s) replaced")
-        return _checked(replaced)
+        return _checked(replaced, notes)
     guess = _guess(data)
     if guess:
         enc, text = guess
         _note(notes, f"not valid UTF-8: decoded as {enc}")
-        return _checked(text)
+        return _checked(text, notes)
     raise ReadError("not text: invalid UTF-8 and no other encoding fits")
 
 
@@ -123,10 +133,15 @@ def _guess(data: bytes) -> tuple[str, str] | None:
         return None
 
 
-def _checked(text: str) -> str:
+def _checked(text: str, notes: list[str] | None = None) -> str:
     """Reject text that decoded but is not text: control characters, or the
     format, private-use and unassigned characters that binary data decoded as
-    UTF-16 turns into."""
+    UTF-16 turns into. NUL characters are dropped (no text means one; parsers
+    downstream stop at them) and said in ``notes``."""
+    nuls = text.count("\x00")
+    if nuls:
+        text = text.replace("\x00", "")
+        _note(notes, f"{nuls} NUL character(s) removed")
     sample = text[:20000]
     if not sample:
         return text

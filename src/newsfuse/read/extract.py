@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 from ..clean import clean_text
@@ -67,6 +69,7 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, obje
     """The main text of a page (paragraphs on lines) and its metadata, with trafilatura."""
     import trafilatura
 
+    html = flatten_deep(html)
     try:
         result = trafilatura.bare_extraction(
             html,
@@ -89,6 +92,60 @@ def extract_html(html: str, url: str | None = None) -> tuple[str, dict[str, obje
     if not text.strip():
         text = _fallback_text(html)
     return text, d
+
+
+# libxml2 drops what is nested deeper than 256 elements (without a word): a page
+# nested deeper has the tags past KEEP_DEPTH taken out, their text kept.
+MAX_HTML_DEPTH = 250
+KEEP_DEPTH = 200
+_TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)[^>]*>", re.S)
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Tags that end a paragraph: taken out, they become a line break, so paragraphs stay apart.
+_BLOCK = frozenset("address article aside blockquote dd div dl dt figure footer form h1 h2 h3 h4 h5 h6 header "
+                   "li main nav ol p pre section table td th tr ul".split())
+
+
+def _depths(html: str) -> Iterator[tuple[re.Match[str], int]]:
+    """Each tag of a page with the depth it opens or closes at (as a stack, closing
+    what an end tag closes; an estimate of what an HTML parser builds)."""
+    stack: list[str] = []
+    open_count: Counter[str] = Counter()  # of the names in the stack, so that a stray end tag costs no search
+    for m in _TAG.finditer(html):
+        name = (m.group(2) or "").lower()
+        if not name or name in _VOID or m.group().endswith("/>"):
+            yield m, len(stack)
+        elif m.group(1):  # an end tag closes its element and what is still open in it
+            depth = len(stack)
+            if open_count[name]:
+                while (closed := stack.pop()) != name:
+                    open_count[closed] -= 1
+                open_count[name] -= 1
+            yield m, depth
+        else:
+            stack.append(name)
+            open_count[name] += 1
+            yield m, len(stack)
+
+
+def flatten_deep(html: str) -> str:
+    """``html`` as it is, or, if it nests deeper than :data:`MAX_HTML_DEPTH`, with every
+    tag deeper than :data:`KEEP_DEPTH` taken out (a paragraph-ending one becomes ``<br>``),
+    so that its text is read rather than lost."""
+    if html.count("<") <= MAX_HTML_DEPTH or max((d for _, d in _depths(html)), default=0) <= MAX_HTML_DEPTH:
+        return html
+    out: list[str] = []
+    last = 0
+    for m, depth in _depths(html):
+        if depth <= KEEP_DEPTH:
+            continue
+        gap = html[last:m.start()]
+        if gap.strip() or not out or out[-1] != "<br>":  # one break between two runs of text is enough
+            out.append(gap)
+            if (m.group(2) or "").lower() in _BLOCK:
+                out.append("<br>")
+        last = m.end()
+    out.append(html[last:])
+    return "".join(out)
 
 
 _META_TAG = re.compile(r"<meta\b[^>]*>", re.I)

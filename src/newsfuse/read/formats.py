@@ -11,6 +11,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stderr
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -124,22 +125,57 @@ _FIELDS = {
 
 
 def _field(row: dict[str, Any], name: str) -> Any:
+    return _keyed_field(row, name)[1]
+
+
+def _keyed_field(row: dict[str, Any], name: str) -> tuple[str | None, Any]:
+    """The first of the field's names the row gives a value for, and the value."""
     for key in _FIELDS[name]:
         value = row.get(key)
         if value not in (None, "", [], {}):
-            return value
-    return None
+            return key, value
+    return None, None
+
+
+class _NotText(ValueError):
+    """A text or html field that holds something other than text."""
+
+
+def _text_field(row: dict[str, Any], name: str, joiner: str) -> str | None:
+    """The text a row gives in a text-like field. A list of strings is one text (the
+    paragraphs of a body, as some crawlers store it), joined by ``joiner``; anything
+    else (an object, numbers) raises :class:`_NotText`, so it is not read as an
+    article without its text."""
+    key, value = _keyed_field(row, name)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = joiner.join(v.strip() for v in value if v.strip())
+    if value is not None and not isinstance(value, str):
+        raise _NotText(f"the {key!r} field is {_a(value)}, not text")
+    return value if value and value.strip() else None
+
+
+def _a(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list of " + ", ".join(sorted({type(v).__name__ for v in value}))
+    return {"dict": "an object", "int": "a number", "float": "a number", "bool": "true or false"}.get(
+        type(value).__name__, type(value).__name__)
 
 
 def row_to_document(row: Any, origin: str, raw: str | None) -> Item:
-    """One JSON object as a Document, or the reason it is not an article."""
+    """One JSON object as a Document, or the reason it is not an article.
+
+    ``text`` (or ``body``, ``content`` ...) may be a string or a list of strings
+    (paragraphs, joined); a row whose text is anything else is skipped with the
+    reason, as is a row nested deeper than :data:`MAX_NESTING` levels.
+    """
     if not isinstance(row, dict):
         return Problem(origin, f"not a JSON object but {type(row).__name__}")
-    text, html = _field(row, "text"), _field(row, "html")
-    if not isinstance(text, str) or not text.strip():
-        text = None
-    if not isinstance(html, str) or not html.strip():
-        html = None
+    if nested_deeper(row, MAX_NESTING):
+        return Problem(origin, TOO_DEEP)
+    try:
+        text, html = _text_field(row, "text", "\n\n"), _text_field(row, "html", "\n")
+    except _NotText as e:
+        return Problem(origin, str(e))
     if text is None and html is None:
         if not _field(row, "title"):
             return Problem(origin, "no text, html or title field")
@@ -181,6 +217,63 @@ def _str(value: Any) -> str | None:
     return s or None
 
 
+# Real article rows nest a few levels (NewsAPI's source object, a list of
+# entities); a row nested far deeper is not an article, and past about a
+# thousand levels Python's JSON parser, copies and encoders recurse out of stack.
+MAX_NESTING = 100
+TOO_DEEP = f"nested too deep (more than {MAX_NESTING} levels): not read"
+
+
+def nested_deeper(value: Any, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest more than ``limit`` levels (without recursing)."""
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth >= limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, with a :class:`ReadError` for JSON nested too deep to parse."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ReadError(TOO_DEEP) from None
+
+
+# A JSON string escape of a UTF-16 surrogate: the only way JSON can hold a lone
+# one (valid pairs are joined into one character when parsed).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LONE_SURROGATES = "lone UTF-16 surrogate escapes replaced by U+FFFD"
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` with lone surrogates in its strings replaced: they cannot be written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _row_items(row: Any, origin: str, source_text: str, raw: str | None) -> Iterator[Item]:
+    """The document of one parsed row, after a warning if its strings had to be repaired."""
+    if _SURROGATE_ESCAPE.search(source_text) and not nested_deeper(row, MAX_NESTING):
+        fixed = without_surrogates(row)
+        if fixed != row:
+            yield Problem(origin, LONE_SURROGATES, skipped=False)
+            row = fixed
+            raw = without_surrogates(raw)
+    yield row_to_document(row, origin, raw)
+
+
 def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions, first_line: int = 1) -> Iterator[Item]:
     """One article per line; a bad line is reported by its number and skipped.
 
@@ -200,11 +293,14 @@ def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions, first_line: i
             text = line.decode("utf-8", errors="replace")
             yield Problem(origin, "not valid UTF-8: broken byte sequences replaced", skipped=False)
         try:
-            row = json.loads(text)
+            row = load_json(text)
         except json.JSONDecodeError as e:
             yield Problem(origin, f"invalid JSON ({e.msg} at column {e.colno})")
             continue
-        yield row_to_document(row, origin, text.rstrip("\n") if opts.keep_raw else None)
+        except ReadError as e:
+            yield Problem(origin, str(e))
+            continue
+        yield from _row_items(row, origin, text, text.rstrip("\n") if opts.keep_raw else None)
 
 
 def _lines(stream: IO[bytes], limit: int, first_line: int = 1) -> Iterator[tuple[int, bytes | ReadError]]:
@@ -224,8 +320,15 @@ def _lines(stream: IO[bytes], limit: int, first_line: int = 1) -> Iterator[tuple
         yield lineno, line
 
 
+_WRAPPER_KEYS = ("articles", "items", "data", "results")  # {"articles": [...]}: the list is the articles
+
+
 def parse_json(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[Item]:
-    """A JSON array of articles, a single article object, or JSON lines."""
+    """A JSON array of articles, a single article object, or JSON lines.
+
+    An article nested too deep is skipped and the others are read: a document
+    too deep for the parser as a whole is read again item by item.
+    """
     head = stream.read(1 << 16)
     rest = io.BytesIO(head)
     if head.lstrip().startswith(b"{") and b"\n{" in head:
@@ -233,21 +336,104 @@ def parse_json(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[It
         return
     try:
         data = read_capped(_Chain(rest, stream), max(opts.max_bytes, 256 * 1024 * 1024))
-        value = json.loads(data.decode("utf-8", errors="replace"))
+        text = data.decode("utf-8", errors="replace")
+        value = json.loads(text)
     except (ReadError, json.JSONDecodeError) as e:
         yield Problem(name, f"invalid JSON ({getattr(e, 'msg', e)})")
         return
+    except RecursionError:
+        yield from _json_items_one_by_one(name, text, opts)
+        return
     if isinstance(value, dict):
-        items = next((value[k] for k in ("articles", "items", "data", "results") if isinstance(value.get(k), list)), None)
+        items = next((value[k] for k in _WRAPPER_KEYS if isinstance(value.get(k), list)), None)
         if items is None:
-            yield row_to_document(value, name, json.dumps(value, ensure_ascii=False) if opts.keep_raw else None)
+            yield from _json_row(value, name, text, opts)
             return
         value = items
     if not isinstance(value, list):
         yield Problem(name, "JSON is neither an article object nor a list of them")
         return
     for i, row in enumerate(value):
-        yield row_to_document(row, f"{name}[{i}]", json.dumps(row, ensure_ascii=False) if opts.keep_raw else None)
+        yield from _json_row(row, f"{name}[{i}]", text, opts)
+
+
+def _json_row(row: Any, origin: str, source_text: str, opts: FormatOptions) -> Iterator[Item]:
+    """One article of a JSON document; ``source_text`` is the document (to look for escapes in)."""
+    if nested_deeper(row, MAX_NESTING):  # before json.dumps, which would recurse into it
+        yield Problem(origin, TOO_DEEP)
+        return
+    raw = json.dumps(row, ensure_ascii=False) if opts.keep_raw else None
+    yield from _row_items(row, origin, source_text, raw)
+
+
+def _json_items_one_by_one(name: str, text: str, opts: FormatOptions) -> Iterator[Item]:
+    """The articles of a JSON document too deep to parse whole: each element of its
+    list (top-level, or under one of :data:`_WRAPPER_KEYS`) parsed on its own."""
+    spans = _article_spans(text)
+    if spans is None:
+        yield Problem(name, TOO_DEEP)
+        return
+    for i, (start, end) in enumerate(spans):
+        origin = f"{name}[{i}]"
+        try:
+            row = load_json(text[start:end])
+        except json.JSONDecodeError as e:
+            yield Problem(origin, f"invalid JSON ({e.msg})")
+            continue
+        except ReadError as e:
+            yield Problem(origin, str(e))
+            continue
+        yield from _json_row(row, origin, text[start:end], opts)
+
+
+# Strings (whole, so that brackets inside them do not count) and the punctuation of structure.
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
+
+
+def _children(text: str, start: int) -> list[tuple[int, int]]:
+    """The spans of the members of the array or object that opens at ``start``
+    (for an object, ``"key": value``), found without parsing them."""
+    spans: list[tuple[int, int]] = []
+    depth, begin = 0, start + 1
+    for m in _JSON_TOKEN.finditer(text, start):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+        elif tok in "]}":
+            depth -= 1
+            if depth == 0:
+                if text[begin:m.start()].strip():
+                    spans.append(_stripped(text, begin, m.start()))
+                return spans
+        elif tok == "," and depth == 1:
+            spans.append(_stripped(text, begin, m.start()))
+            begin = m.end()
+    return spans
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _article_spans(text: str) -> list[tuple[int, int]] | None:
+    """The spans of the articles of a JSON document: a top-level list's elements, or
+    those of the list under a wrapper key; None if it is neither (one deep object)."""
+    start, _ = _stripped(text, 0, len(text))
+    if text.startswith("[", start):
+        return _children(text, start)
+    if not text.startswith("{", start):
+        return None
+    lists: dict[str, int] = {}
+    for a, b in _children(text, start):
+        key = re.match(r'"[^"\\]*(?:\\.[^"\\]*)*"\s*:\s*', text[a:b])
+        if key and text.startswith("[", a + key.end()):
+            lists.setdefault(json.loads(key.group().rstrip().rstrip(":")), a + key.end())
+    found = next((lists[k] for k in _WRAPPER_KEYS if k in lists), None)
+    return None if found is None else _children(text, found)
 
 
 class _Chain(io.RawIOBase):
@@ -313,16 +499,18 @@ def parquet_row_groups(name: str) -> list[int]:
     return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
 
 
-def parse_parquet(name: str, opts: FormatOptions, row_groups: list[int] | None = None) -> Iterator[Item]:
+def parse_parquet(path: str, opts: FormatOptions, row_groups: list[int] | None = None,
+                  origin: str | None = None) -> Iterator[Item]:
     """One article per row, with the column names of JSON rows (see :func:`row_to_document`).
 
     The file is streamed in batches. ``row_groups`` reads only those row
     groups (all if None); rows keep their file-wide numbers (from 1) in their
-    origins, ``name:row``. A damaged file yields the rows before the damage and
-    one problem saying where it stopped.
+    origins, ``origin:row`` (``origin`` names the file in them: ``path`` if not given).
+    A damaged file yields the rows before the damage and one problem saying where it stopped.
     """
+    name = origin or path
     try:
-        pf = _open_parquet(name)
+        pf = _open_parquet(path)
     except ReadError as e:
         yield Problem(name, str(e))
         return
@@ -407,13 +595,14 @@ def parse_warc(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[It
 
     count = 0
     last_offset: int | None = None
+    said = io.StringIO()  # what warcio writes to stderr, many lines per damaged record
     try:
         records = ArchiveIterator(stream)
-        for record in records:
+        for record in _quietly(records, said):
             last_offset = records.offset  # where this record starts (get_record_offset() would consume it)
             if record.rec_type not in ("response", "resource"):
                 continue
-            for item in _warc_items(name, record, count, opts):
+            for item in _warc_items(name, record, count, opts, said):
                 if isinstance(item, Document):
                     count += 1
                 elif item.reason.startswith("truncated"):
@@ -424,18 +613,45 @@ def parse_warc(name: str, stream: IO[bytes], opts: FormatOptions) -> Iterator[It
             raise _Truncated(problem)
     except (_Truncated, ArchiveLoadFailed, zlib.error, EOFError, OSError, ValueError, AttributeError, TypeError) as e:
         # warcio fails in many ways on damaged input (AttributeError on a cut header)
-        if isinstance(e, (AttributeError, TypeError)) or not str(e):
-            detail = "a record could not be parsed"
-        else:
-            detail = str(e).splitlines()[0][:120]
+        lines = [] if isinstance(e, (AttributeError, TypeError)) else _said(str(e))
+        detail = lines[0][:120] if lines else "a record could not be parsed"
         yield Problem(name, f"truncated or corrupt WARC after {count} page(s): {detail}")
+        return
+    warnings = _said(said.getvalue())
+    if warnings:  # the archive was read, but warcio found something amiss: one line, not its many
+        first = re.sub(r"^(?:WARNING|ERROR):\s*", "", warnings[0])
+        yield Problem(name, f"the WARC reader warned: {first[:120]}", skipped=False)
 
 
 class _Truncated(Exception):
     pass
 
 
-def _warc_items(name: str, record: Any, index: int, opts: FormatOptions) -> Iterator[Item]:
+def _said(message: str) -> list[str]:
+    """The non-blank lines of a message (warcio's start with a blank one)."""
+    return [line.strip() for line in message.splitlines() if line.strip()]
+
+
+@contextmanager
+def _stderr_to(sink: IO[str]) -> Iterator[None]:
+    """warcio writes its warnings straight to ``sys.stderr``: take them for as long as
+    it runs. Held only around its calls, never across a ``yield`` (the caller's own
+    messages go to stderr between them)."""
+    with redirect_stderr(sink):
+        yield
+
+
+def _quietly(records: Iterator[Any], sink: IO[str]) -> Iterator[Any]:
+    """The records of an ArchiveIterator, with what warcio writes to stderr sent to ``sink``."""
+    while True:
+        with _stderr_to(sink):
+            record = next(records, None)
+        if record is None:
+            return
+        yield record
+
+
+def _warc_items(name: str, record: Any, index: int, opts: FormatOptions, said: IO[str]) -> Iterator[Item]:
     """The HTML page of one record (nothing for records that are not pages)."""
     url = record.rec_headers.get_header("WARC-Target-URI")
     origin = f"{name}#{url}" if url else f"{name}@{index}"
@@ -447,7 +663,8 @@ def _warc_items(name: str, record: Any, index: int, opts: FormatOptions) -> Iter
         ctype = record.rec_headers.get_header("Content-Type") or ""
     if ctype and "html" not in ctype.lower():
         return
-    body = record.content_stream().read(opts.max_bytes + 1)
+    with _stderr_to(said):
+        body = record.content_stream().read(opts.max_bytes + 1)
     if len(body) > opts.max_bytes:
         yield Problem(origin, f"too large: more than {_mb(opts.max_bytes)} (see --max-bytes)")
         return
@@ -516,7 +733,14 @@ def parse_feed(name: str, data: bytes, opts: FormatOptions, base_url: str | None
     """
     import feedparser
 
-    parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    try:
+        parsed = feedparser.parse(data, response_headers={"content-location": base_url} if base_url else None)
+    except RecursionError:
+        yield Problem(name, TOO_DEEP)
+        return
+    except Exception as e:  # feedparser fails on odd input (a character reference to a surrogate)
+        yield Problem(name, f"not a readable feed ({type(e).__name__})")
+        return
     if not parsed.entries:
         reason = parsed.get("bozo_exception")
         yield Problem(name, f"not a readable feed ({reason})" if reason else "feed has no entries")
@@ -568,4 +792,6 @@ def looks_binary(head: bytes) -> str | None:
     """Binary content that no reader should try (images, archives, executables)."""
     if head.startswith(b"\x1f\x8b"):
         return None  # gzip: looked into by sniff()
+    if head.startswith(b"WARC/"):
+        return None  # an archive: its records may hold images, each record is looked at alone
     return sniff_binary(head)

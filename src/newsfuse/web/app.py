@@ -604,13 +604,15 @@ async def _ingest(request: Request, service: Service, uploads: Path,
         for s in sources:
             if s in names:
                 Path(s).unlink(missing_ok=True)
-    for item in report["skipped"]:
-        item["item"] = names.get(item["item"], item["item"])
+    for item in report["skipped"]:  # "path:3", "path[2]", "path#url": the server's path in any of them
+        item["item"] = _untemp(item["item"], names)
+        item["reason"] = _untemp(item["reason"], names)
     report["line"] = _untemp(report["line"], names)
     return report, problems
 
 
 def _untemp(text: str, names: dict[str, str]) -> str:
+    """``text`` with the server's temporary paths replaced by the names the user gave the files."""
     for path, name in names.items():
         text = text.replace(path, name)
     return text
