@@ -13,6 +13,7 @@ import click
 from . import __version__
 from .clean import clean_batch
 from .model import Article, Problem
+from .outputs import OutputError, atomic_file, check_dir, check_file
 from .pipeline import Pipeline
 from .read import ReadOptions, distinct_ids, iter_read
 from .read.formats import DEFAULT_MAX_BYTES
@@ -101,12 +102,27 @@ def read_articles(paths: tuple[str, ...], reporter: Reporter, *, allow_private: 
     return clean_batch(articles)
 
 
+def check_output(path: str | None, *, directory: bool = False, overwrite: bool = False) -> None:
+    """Fail with one line, before any work, when ``-o path`` cannot be written."""
+    if path in (None, "-"):
+        return
+    try:
+        if directory:
+            check_dir(path, overwrite=overwrite)  # type: ignore[arg-type]
+        else:
+            check_file(path)  # type: ignore[arg-type]
+    except OutputError as e:
+        raise click.ClickException(str(e)) from None
+
+
 @contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
+    """stdout, or ``path`` written atomically: a failed or interrupted command
+    leaves what was there before, never half an output."""
     if path in (None, "-"):
         yield sys.stdout
     else:
-        with open(path, "w", encoding="utf-8") as f:  # type: ignore[arg-type]
+        with atomic_file(path) as f:  # type: ignore[arg-type]
             yield f
 
 
@@ -129,6 +145,7 @@ def main() -> None:
 def clean(paths: tuple[str, ...], fmt: str, explain: bool, out_path: str | None, allow_private: bool,
           follow_links: bool, max_bytes: int) -> None:
     """Print the cleaned text and metadata of each article (a debug view)."""
+    check_output(out_path)
     reporter = Reporter()
     articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
     with output(out_path) as out:
@@ -151,20 +168,25 @@ def clean(paths: tuple[str, ...], fmt: str, explain: bool, out_path: str | None,
 @click.option("--workers", type=click.IntRange(1), help="With --engine dask: local worker processes (default: one per "
               "core); with --scheduler, the workers to wait for.")
 @click.option("-o", "--output", "out_path", type=click.Path(writable=True),
-              help="Write here instead of stdout (with --engine dask: a directory, required).")
+              help="Write here instead of stdout (with --engine dask: a directory, required, absent or empty).")
+@click.option("--overwrite", is_flag=True, help="With --engine dask: replace a non-empty output directory whole "
+              "(only once the run has succeeded).")
 def cluster_cmd(paths: tuple[str, ...], online: bool, engine: str, scheduler: str | None, workers: int | None,
-                out_path: str | None, allow_private: bool, follow_links: bool, max_bytes: int) -> None:
+                out_path: str | None, overwrite: bool, allow_private: bool, follow_links: bool, max_bytes: int) -> None:
     """One JSON line per article: {"id", "story_id", "duplicate_of"}.
 
     With --engine dask, OUT/articles/*.parquet holds every article with its
     story_id and duplicate_of (ready for `newsfuse ingest OUT/articles`),
     OUT/stories/*.parquet one row per story, and OUT/summary.json the counts
     and seconds per stage; the result equals the single-process run.
+    The directory must be absent or empty unless --overwrite; it is written
+    whole at the end of the run, or not at all.
     """
     reporter = Reporter()
     if engine == "dask":
-        _cluster_dask(paths, out_path, scheduler, workers, online, reporter, max_bytes=max_bytes)
+        _cluster_dask(paths, out_path, scheduler, workers, online, reporter, max_bytes=max_bytes, overwrite=overwrite)
         return
+    check_output(out_path)
     pipeline = Pipeline(online=online)
     articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
     result = pipeline.cluster(articles)
@@ -181,25 +203,31 @@ def cluster_cmd(paths: tuple[str, ...], online: bool, engine: str, scheduler: st
 
 
 def _cluster_dask(paths: tuple[str, ...], out_path: str | None, scheduler: str | None, workers: int | None,
-                  online: bool, reporter: Reporter, *, max_bytes: int) -> None:
+                  online: bool, reporter: Reporter, *, max_bytes: int, overwrite: bool) -> None:
     if online:
         raise click.UsageError("--online is the stream model; --engine dask runs the batch pipeline")
     if not out_path or out_path == "-":
         raise click.UsageError("--engine dask writes Parquet files: give an output directory with -o")
+    check_output(out_path, directory=True, overwrite=overwrite)
     try:
         from .scale.dask import cluster_on_dask
     except ImportError as e:  # pragma: no cover - depends on the install
         raise click.ClickException(f"--engine dask needs dask.distributed ({e}): pip install 'newsfuse[dask]'") from e
     read = ReadOptions(max_bytes=max_bytes, keep_raw=False)
-    summary = cluster_on_dask(paths, out_path, scheduler=scheduler, workers=workers, read=read)
+    try:
+        summary = cluster_on_dask(paths, out_path, scheduler=scheduler, workers=workers, read=read, overwrite=overwrite)
+    except OutputError as e:  # another writer took the directory during the run
+        raise click.ClickException(str(e)) from None
     for problem in summary.problems:
         reporter(problem)
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in summary.seconds.items())
     reporter.summary(f"article(s) read in {summary.partitions} partition(s), "
                      f"{plural(summary.stories, 'story', 'stories')}, {plural(summary.copies, 'copy', 'copies')}; "
-                     f"wrote {out_path} ({stages})", summary.articles)
-    if not summary.articles and reporter.skipped:
-        sys.exit(1)
+                     f"wrote {out_path}" + (f" ({stages})" if stages else ""), summary.articles)
+    if not summary.articles:
+        click.echo(f"newsfuse: no articles read; {out_path} holds empty tables", err=True)
+        if reporter.skipped:
+            sys.exit(1)
 
 
 @main.command()
@@ -217,6 +245,7 @@ def analyze(paths: tuple[str, ...], fmt: str, out_path: str | None, allow_privat
     """
     from .analyse import Analyzer
 
+    check_output(out_path)
     reporter = Reporter()
     articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
     analyzer = Analyzer()
@@ -267,6 +296,7 @@ def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool,
     """
     from .brief import briefs_of, to_html, to_json, to_markdown_many
 
+    check_output(out_path)
     reporter = Reporter()
     articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
     result = Pipeline(online=online).cluster(articles)
@@ -381,6 +411,7 @@ def show(story: str, db: str | None, fmt: str, out_path: str | None) -> None:
     """The brief of a stored story (made again only when the story changed)."""
     from .brief import to_html, to_json, to_markdown
 
+    check_output(out_path)
     with open_store(db) as store:
         try:
             brief = store.brief(story)
@@ -418,11 +449,20 @@ def search(query: str, db: str | None, limit: int, fmt: str) -> None:
 @click.option("--what", type=click.Choice(["articles", "stories", "claims"]), default="articles", show_default=True)
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), required=True)
 def export(db: str | None, fmt: str, what: str, out_path: str) -> None:
-    """Export articles (with story ids and copy links), stories or claims as JSONL or Parquet."""
-    from .store.export import export as run_export
+    """Export articles (with story ids and copy links), stories or claims as JSONL or Parquet.
 
-    with open_store(db) as store:
-        n = run_export(store, out_path, fmt=fmt, what=what)
+    The file is written atomically: an interrupted export leaves the previous
+    file (or none), never a truncated one."""
+    from .store import default_path
+    from .store.export import NoStore, export_db
+
+    check_output(out_path)
+    try:
+        n = export_db(default_path(db), out_path, fmt=fmt, what=what)
+    except NoStore as e:  # a missing store is not created (it would export nothing, silently)
+        raise click.ClickException(f"{e} (create one with `newsfuse ingest`)") from None
+    except OutputError as e:  # the target changed since the check above
+        raise click.ClickException(str(e)) from None
     click.echo(f"newsfuse: {n} {what} written to {out_path}", err=True)
 
 

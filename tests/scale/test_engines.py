@@ -32,13 +32,6 @@ from newsfuse.scale.dask import DaskExecutor  # noqa: E402
 ECB = DATA / "ecbplus-dev.jsonl"
 
 
-@pytest.fixture(scope="module")
-def client():
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
-    with cluster, distributed.Client(cluster) as c:
-        yield c
-
-
 def single(paths: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     result = Pipeline().run(paths)
     return result.story_of, result.copy_of

@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ..outputs import check_dir
 from ..read import ReadOptions, expand
 from .plan import Settings, Summary, run
 
@@ -45,7 +46,9 @@ class DaskExecutor:
     def put(self, value: Any) -> Any:
         # Scattered data has no lineage: were its future released, a task recomputed after a
         # worker's death could not find it. So the executor holds every broadcast for its lifetime.
-        future = self.client.scatter(value, broadcast=True, hash=False)
+        # Wrapped in a list because scatter() spreads a list's items as separate futures
+        # (and fails on an empty one): the value travels as one object, whatever its type.
+        [future] = self.client.scatter([value], broadcast=True, hash=False)
         self._broadcasts.append(future)
         return future
 
@@ -75,26 +78,32 @@ def cluster_on_dask(
     settings: Settings | None = None,
     read: ReadOptions | None = None,
     memory_limit: str = "auto",
+    overwrite: bool = False,
 ) -> Summary:
     """Run the batch pipeline on a Dask cluster: the one at ``scheduler`` (waiting
     for ``workers`` to join, when given), or a ``LocalCluster`` of ``workers``
     single-threaded processes (default: one per core).
     Without ``settings``, shuffles use four buckets per worker, inputs are cut
-    into about four partitions per worker, and ``read`` says how to read them."""
+    into about four partitions per worker, and ``read`` says how to read them.
+
+    ``out`` must be absent or an empty directory unless ``overwrite`` (then it is
+    replaced whole, once the run has succeeded); see :func:`~newsfuse.scale.plan.run`.
+    :class:`~newsfuse.outputs.OutputError` if not, raised before a cluster is started."""
     from distributed import Client, LocalCluster
 
     sources = list(sources)
+    check_dir(out, overwrite=overwrite)
 
     if scheduler:
         with Client(scheduler) as client:
             if workers:  # a cluster still starting (a batch job, a pod scale-up): wait for the workers asked for
                 client.wait_for_workers(workers)
             n = len(client.scheduler_info()["workers"]) or 1
-            return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings))
+            return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings), overwrite=overwrite)
     n = workers or os.cpu_count() or 1
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, memory_limit=memory_limit,
                       dashboard_address=":0") as cluster, Client(cluster) as client:
-        return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings))
+        return run(DaskExecutor(client), sources, out, settings_for(n, sources, read, settings), overwrite=overwrite)
 
 
 def settings_for(workers: int, sources: list[str], read: ReadOptions | None = None, settings: Settings | None = None) -> Settings:

@@ -26,6 +26,7 @@ from ..cluster import ClusterParams
 from ..cluster.batch import reach_days
 from ..dedup import CopyParams
 from ..model import Problem
+from ..outputs import atomic_dir
 from ..read import ReadOptions
 from . import articles as A
 from . import copies as C
@@ -101,21 +102,33 @@ def _read(r: _Run) -> dict[str, list]:  # type: ignore[type-arg]
     return {"frames": each(ex, pick, read, 0, name="frame")}
 
 
-def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], settings: Settings | None = None) -> Summary:
+def run(ex: Executor, sources: Iterable[str], out: str | os.PathLike[str], settings: Settings | None = None, *,
+        overwrite: bool = False) -> Summary:
     """Cluster ``sources`` into stories on ``ex``; write ``out/articles/`` (every
     article with ``story_id`` and ``duplicate_of``) and ``out/stories/`` (one
     row per story) as Parquet, one file per bucket.
+
+    ``out`` must be absent or empty, or ``overwrite`` given (checked before any
+    work, :class:`~newsfuse.outputs.OutputError` if not). The run writes into a
+    temporary sibling renamed to ``out`` at the end, so ``out`` holds one whole
+    run - never a failed run's half, never two runs' parts mixed.
 
     Each stage keeps its outputs until no later stage needs them. Should a
     stage fail because the cluster lost data that it can no longer recompute
     (Dask forgets the lineage of what no client holds), the stage is run
     again from its inputs - or, if those are lost too, from an earlier stage.
     """
-    s = settings or Settings()
-    summary = Summary(out=str(out))
-    parts, planned = A.plan_parts(list(sources), s.part_bytes)
+    with atomic_dir(out, overwrite=overwrite) as root:
+        return _run(ex, list(sources), Summary(out=str(out)), root, settings or Settings())
+
+
+def _run(ex: Executor, sources: list[str], summary: Summary, root: Path, s: Settings) -> Summary:
+    parts, planned = A.plan_parts(sources, s.part_bytes)
     summary.partitions = len(parts)
-    r = _Run(ex, s, Path(out), summary, parts, planned=planned)
+    if not parts:  # nothing to read: the stages have no partition to start from
+        summary.problems = planned
+        return _nothing(summary, root)
+    r = _Run(ex, s, root, summary, parts, planned=planned)
     clock = _Clock(ex, summary.seconds)
     lost = getattr(ex, "lost", ())
     i = retries = 0
