@@ -126,7 +126,17 @@ def output(path: str | None) -> Iterator[IO[str]]:
             yield f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: a store error in any command is one line and its own exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
+        from .web.cli import store_errors
+
+        with store_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsfuse")
 def main() -> None:
     """newsfuse: many news reports in, checked stories out.
@@ -316,13 +326,25 @@ def db_option(f):  # type: ignore[no-untyped-def]
                         help="The store (default: $NEWSFUSE_DB or ./newsfuse.db).")(f)
 
 
-def open_store(db: str | None, *, readonly: bool = False):  # type: ignore[no-untyped-def]
-    from .store import Store, default_path
+def lock_timeout_option(f):  # type: ignore[no-untyped-def]
+    return click.option("--lock-timeout", type=click.FloatRange(0), default=600, show_default=True, metavar="SECONDS",
+                        help="How long to wait for another writer's batch before giving up.")(f)
+
+
+def open_store(db: str | None, *, readonly: bool = False, keep_briefs: bool = False,
+               lock_timeout: float | None = None):  # type: ignore[no-untyped-def]
+    """The store for a command: a writer (ingest, watch; fails at once if it cannot write), a
+    reader, or a reader that keeps the briefs it makes when it may (show)."""
+    from .store import LOCK_TIMEOUT, Store, default_path
 
     path = default_path(db)
-    if readonly and not path.exists():
+    if (readonly or keep_briefs) and not path.exists():
         raise click.UsageError(f"no store at {path} (create one with `newsfuse ingest`)")
-    return Store(path, readonly=readonly)
+    if keep_briefs:
+        return Store.for_reading(path)
+    if readonly:
+        return Store(path, readonly=True)
+    return Store(path, lock_timeout=LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
 
 
 @main.command()
@@ -330,21 +352,27 @@ def open_store(db: str | None, *, readonly: bool = False):  # type: ignore[no-un
 @db_option
 @click.option("--batch-size", type=click.IntRange(1), default=500, show_default=True,
               help="Articles per transaction.")
-def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, allow_private: bool, follow_links: bool,
-           max_bytes: int) -> None:
+@lock_timeout_option
+def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, lock_timeout: float, allow_private: bool,
+           follow_links: bool, max_bytes: int) -> None:
     """Add articles to the store, incrementally: the same article twice is stored once.
 
     Each batch is one transaction: an interrupted ingest leaves every batch
-    before it stored, and the next run completes it.
+    before it stored, and the next run completes it. Another ingest into the
+    same store at the same time waits for each batch of the other (up to
+    --lock-timeout) and goes on from it.
     """
     reporter = Reporter()
     opts = ReadOptions(max_bytes=max_bytes, allow_private=allow_private, follow_links=follow_links)
-    with open_store(db) as store, counter("ingesting") as tick:
+    with open_store(db, lock_timeout=lock_timeout) as store, counter("ingesting") as tick:
         report = store.ingest(paths, options=opts, batch_size=batch_size, on_problem=reporter,
                               on_article=lambda _: tick())
-    say(report.line())
-    if not report.read and reporter.skipped:
+        created = store.path.exists()
+    if not report.read:
+        say("nothing ingested: no article could be read from the input"
+            + ("" if created else f" (no store was made at {store.path})"))
         sys.exit(1)
+    say(report.line())
 
 
 @main.command()
@@ -354,8 +382,9 @@ def ingest(paths: tuple[str, ...], db: str | None, batch_size: int, allow_privat
 @click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many rounds (default: never).")
 @click.option("--allow-private", is_flag=True, help="Allow URLs on private and loopback addresses.")
 @click.option("--follow-links", is_flag=True, help="Fetch the page behind each feed entry.")
+@lock_timeout_option
 def watch(feeds: tuple[str, ...], db: str | None, every: str, rounds: int | None, allow_private: bool,
-          follow_links: bool) -> None:
+          follow_links: bool, lock_timeout: float) -> None:
     """Poll feeds into the store until stopped (Ctrl-C), with conditional requests
     (ETag, Last-Modified): an unchanged feed costs one small request."""
     from .store.watch import parse_every, watch as run_watch
@@ -366,7 +395,7 @@ def watch(feeds: tuple[str, ...], db: str | None, every: str, rounds: int | None
         raise click.UsageError(str(e)) from None
     reporter = Reporter()
     opts = ReadOptions(allow_private=allow_private, follow_links=follow_links)
-    with open_store(db) as store:
+    with open_store(db, lock_timeout=lock_timeout) as store:
         try:
             run_watch(store, feeds, seconds, options=opts, rounds=rounds, on_problem=reporter,
                       on_poll=lambda p: say(f"{p.url}: {p.status}" + (f" ({p.report.line()})" if p.report else "")))
@@ -412,7 +441,7 @@ def show(story: str, db: str | None, fmt: str, out_path: str | None) -> None:
     from .brief import to_html, to_json, to_markdown
 
     check_output(out_path)
-    with open_store(db) as store:
+    with open_store(db, keep_briefs=True) as store:
         try:
             brief = store.brief(story)
         except KeyError:

@@ -186,7 +186,8 @@ def test_killed_mid_ingest_then_rerun(tmp_path: Path) -> None:
 def test_readers_see_consistent_data_during_an_ingest(tmp_path: Path) -> None:
     inputs = _ecb_parts(tmp_path, 1, seed=2)
     db = tmp_path / "r.db"
-    Store(db).close()  # schema first
+    with Store(db) as store:
+        store.counts()  # schema first (a store's file is made at its first use)
     proc = _ingest_process(db, inputs, batch_size=30)
     problems: list[str] = []
     seen: list[int] = []

@@ -26,6 +26,7 @@ import os
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,13 +38,18 @@ from ..dedup import CopyDetector, CopyParams
 from ..model import Article, Problem
 from ..pipeline import Story, time_order
 from ..read import ReadOptions, iter_read
-from .schema import migrate
+from .health import (NotAStore, StoreBusy, StoreDamaged, StoreError, StoreReadOnly, check_fts, check_header,
+                     check_schema, guarded, quick_check, translated)
+from .schema import MIGRATIONS, migrate
 
-__all__ = ["DEFAULT_DB", "Hit", "IngestReport", "Store", "StoryRow", "default_path"]
+__all__ = ["DEFAULT_DB", "Hit", "IngestReport", "NotAStore", "Store", "StoreBusy", "StoreDamaged", "StoreError",
+           "StoreReadOnly", "StoryRow", "default_path"]
 
 DEFAULT_DB = "newsfuse.db"
 BATCH_SIZE = 500  # articles per transaction: a crash loses at most this much work, never stored data
 SAVE_EVERY = 20_000  # articles learned between saves of the models' state (between, batches are learned again)
+LOCK_TIMEOUT = 600.0  # seconds a writer waits for another's batch to commit (a batch takes seconds, not minutes)
+READ_TIMEOUT = 30.0  # seconds a reader waits (in WAL mode only for a checkpoint or a recovery)
 
 
 def default_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -101,38 +107,113 @@ class Store:
     Parameters
     ----------
     path : path-like, optional
-        The database file (default: ``$NEWSFUSE_DB`` or ``./newsfuse.db``); created when missing.
+        The database file (default: ``$NEWSFUSE_DB`` or ``./newsfuse.db``); created by the
+        first write (an ingest that reads nothing creates no file).
     readonly : bool, default=False
-        Open for reading only (no migration, no writes): for concurrent readers.
+        Open for reading only (no migration, no writes, no caches written): for concurrent
+        readers, and for stores this process cannot write (read-only files or media).
+    lock_timeout : float
+        Seconds a write waits for another writer's batch before :class:`StoreBusy`.
+
+    Raises
+    ------
+    NotAStore, StoreDamaged
+        The file is not a newsfuse store, or its header or schema is damaged.
+    StoreReadOnly
+        A writable store was asked of a file or folder this process cannot write.
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, readonly: bool = False,
-                 cluster_params: ClusterParams | None = None, copy_params: CopyParams | None = None) -> None:
+                 lock_timeout: float = LOCK_TIMEOUT, cluster_params: ClusterParams | None = None,
+                 copy_params: CopyParams | None = None) -> None:
         self.path = default_path(path)
         self.readonly = readonly
-        if readonly:
-            self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                        timeout=30, check_same_thread=False)
-        else:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: a committed batch survives a process crash
-            migrate(self.conn)
-        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.lock_timeout = lock_timeout
         self.cluster_params = cluster_params or ClusterParams()
         self.copy_params = copy_params or CopyParams()
         self._model: tuple[CopyDetector, StoryClusterer] | None = None
+        self._model_batch = 0  # the last batch the models have learned
         self._unsaved = 0  # articles learned since the models' state was last saved
         self._analysis = None
+        self._reads_memory: dict[str, Any] = {}  # the analysis cache of a store that is not written
+        self._conn: sqlite3.Connection | None = None
+        if readonly:
+            self._conn = _open_reader(self.path)
+        else:
+            _check_writable(self.path)  # up front: before an ingest reads anything
+            if self.path.exists():
+                self._conn = self._open_writer()
+
+    @classmethod
+    def for_reading(cls, path: str | os.PathLike[str] | None = None, *, keep_briefs: bool = True) -> Store:
+        """An existing store to read: writable when ``keep_briefs`` and this process may write it,
+        so that the briefs it makes are kept (``newsfuse show``, the server's worker); read-only
+        otherwise, and then briefs are made again next time (a read never fails for want of
+        write access)."""
+        if keep_briefs and default_path(path).exists():
+            try:
+                return cls(path)
+            except StoreReadOnly:
+                pass
+        return cls(path, readonly=True)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The connection; a new store's file is made here, at its first use."""
+        if self._conn is None:
+            self._conn = self._open_writer()
+        return self._conn
+
+    def _open_writer(self) -> sqlite3.Connection:
+        check_header(self.path) if self.path.exists() else None
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.lock_timeout, check_same_thread=False)
+        try:
+            check_schema(conn, self.path, len(MIGRATIONS))
+            with translated():
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")  # with WAL: a committed batch survives a process crash
+                migrate(conn)
+                conn.execute("PRAGMA foreign_keys=ON")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def check(self) -> None:
+        """Read every page (``PRAGMA quick_check``): :class:`StoreDamaged` if the file is damaged.
+        Its cost grows with the store; ``serve`` runs it once at start, an ingest before it writes."""
+        quick_check(self.conn, self.path)
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is not None:
+            self._conn.close()
 
     def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, begun by taking the write lock (waiting up to ``lock_timeout``)."""
+        if self.readonly:
+            raise StoreReadOnly(f"{self.path} was opened read-only")
+        c = self.conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if (e.sqlite_errorcode & 0xFF) == 5:  # SQLITE_BUSY
+                raise StoreBusy(f"{self.path}: another process held the write lock for more than "
+                                f"{self.lock_timeout:g} s (another ingest?); try again, or wait longer "
+                                f"(--lock-timeout)") from e
+            raise
+        try:
+            yield c
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
 
     # --- ingest -------------------------------------------------------------------------
 
@@ -142,6 +223,8 @@ class Store:
         """Read ``sources`` (paths, globs, URLs, feeds) and add what is new, batch by batch."""
         report = IngestReport()
         inputs = [sources] if isinstance(sources, str) else list(sources)
+        if self.path.exists():  # (a new store is made by the first batch: none if nothing is read)
+            self.check()  # never write into a damaged file: it would spread the damage
 
         def problem(p: Problem) -> None:
             if p.skipped:
@@ -162,113 +245,126 @@ class Store:
         self.save_model()
         return report
 
+    @guarded
     def add(self, articles: Sequence[Article], *, inputs: Sequence[str] = (),
             report: IngestReport | None = None) -> IngestReport:
-        """Add already read and cleaned articles in one transaction."""
+        """Add already read and cleaned articles in one transaction.
+
+        Another process may write between two batches: what is stored, and the models'
+        state, are read again under the write lock, so each batch goes on from the
+        latest committed one (a second writer waits, it does not mix)."""
         report = report if report is not None else IngestReport()
         report.read += len(articles)
         unique = list({a.id: a for a in articles}.values())
-        stored = self._stored_ids([a.id for a in unique])
-        new = time_order(a for a in unique if a.id not in stored)
-        report.already_stored += len(articles) - len(new)
-        if not new:
+        if not unique or len(self._stored_ids([a.id for a in unique])) == len(unique):
+            report.already_stored += len(articles)  # nothing to write: no need for the lock
             return report
         try:
-            self._add(new, list(inputs), report)
+            with self._writing():
+                stored = self._stored_ids([a.id for a in unique])
+                new = time_order(a for a in unique if a.id not in stored)
+                counts = self._add(new, list(inputs)) if new else None
         except BaseException:
-            self._model = None  # it learned what was not committed: reload the committed state
+            self._model = None  # it may have learned what was not committed: reload the committed state
             raise
+        report.already_stored += len(articles) - len(new)
+        if counts is None:
+            return report
+        report.new += len(new)
+        report.copies += counts["copies"]
+        report.stories_created += counts["stories_created"]
+        report.stories_grown += counts["stories_grown"]
+        report.stories_merged += counts["stories_merged"]
+        report.batches += 1
         return report
 
-    def _add(self, new: list[Article], inputs: list[str], report: IngestReport) -> None:
-        detector, model = self._online()
+    def _add(self, new: list[Article], inputs: list[str]) -> dict[str, int]:
+        """Learn and write one batch, inside the write transaction; returns its summary."""
+        detector, model = self._online()  # caught up with every batch committed before the lock
         _learn(detector, model, new)
         labels = model.current_labels()
         # a copy may be found only when a better original arrives later: ask the detector now
         copy_of = {a.id: o for a in new if (o := detector.copy_of(a.id)) is not None}
         c = self.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            batch = c.execute("INSERT INTO batches(started, inputs) VALUES (?, ?)",
-                              (_now(), json.dumps(inputs))).lastrowid
-            assert batch is not None  # an INSERT's row id
-            c.executemany("INSERT INTO articles(id, batch, origin, format, url, title, source, published, "
-                          "published_via, language, text, raw, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                          [_article_row(a, batch) for a in new])
-            c.execute("INSERT INTO articles_fts(rowid, title, text) SELECT rowid, coalesce(title, ''), text "
-                      "FROM articles WHERE batch = ?", (batch,))
-            c.executemany("INSERT INTO copies(article_id, original_id) VALUES (?, ?)", copy_of.items())
-            self._recheck_copies(detector, {labels.get(o) for o in copy_of.values()} | {labels.get(a.id) for a in new})
-            touched, merged = self._memberships(new, copy_of, labels, batch)
-            created, grown = self._stories(touched, batch)
-            self._unsaved += len(new)
-            if self._unsaved >= SAVE_EVERY:
-                self._save_model(batch)
-            summary = {"new": len(new), "copies": len(copy_of), "stories_created": created,
-                       "stories_grown": grown, "stories_merged": merged}
-            c.execute("UPDATE batches SET finished = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), batch))
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
-        report.new += len(new)
-        report.copies += len(copy_of)
-        report.stories_created += created
-        report.stories_grown += grown
-        report.stories_merged += merged
-        report.batches += 1
+        batch = c.execute("INSERT INTO batches(started, inputs) VALUES (?, ?)", (_now(), json.dumps(inputs))).lastrowid
+        assert batch is not None  # an INSERT's row id
+        c.executemany("INSERT INTO articles(id, batch, origin, format, url, title, source, published, "
+                      "published_via, language, text, raw, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      [_article_row(a, batch) for a in new])
+        c.execute("INSERT INTO articles_fts(rowid, title, text) SELECT rowid, coalesce(title, ''), text "
+                  "FROM articles WHERE batch = ?", (batch,))
+        c.executemany("INSERT INTO copies(article_id, original_id) VALUES (?, ?)", copy_of.items())
+        relinked = self._recheck_copies(detector, {labels.get(o) for o in copy_of.values()}
+                                        | {labels.get(a.id) for a in new})
+        touched, merged = self._memberships(new, copy_of, labels, batch)
+        created, grown = self._stories(touched, batch)
+        self._model_batch = batch
+        self._unsaved += len(new)
+        if self._unsaved >= SAVE_EVERY:
+            self._save_model()
+        # copies: the links this batch added to the table, new articles' and stored ones' alike
+        summary = {"new": len(new), "copies": len(copy_of) + relinked, "stories_created": created,
+                   "stories_grown": grown, "stories_merged": merged}
+        c.execute("UPDATE batches SET finished = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary), batch))
+        return summary
 
     def _online(self) -> tuple[CopyDetector, StoryClusterer]:
         """The stream models as the last committed batch left them: the last saved state,
         then the batches committed after it learned again, in the same groups and order
-        (the models are deterministic, so this is the state they had)."""
+        (the models are deterministic, so this is the state they had). Called under the
+        write lock, this also learns the batches another process committed meanwhile."""
         if self._model is None:
             row = self.conn.execute("SELECT state, batch FROM model_state WHERE name = 'online'").fetchone()
-            detector, model = pickle.loads(row[0]) if row else (CopyDetector(self.copy_params),
-                                                                StoryClusterer(self.cluster_params))
-            since = row[1] if row else 0
-            later = [b for (b,) in self.conn.execute("SELECT id FROM batches WHERE id > ? ORDER BY id", (since,))]
-            for b in later:
-                _learn(detector, model, [_article(d, t) for d, t in self.conn.execute(
-                    "SELECT data, text FROM articles WHERE batch = ? ORDER BY rowid", (b,))])
-            self._unsaved = sum(self.conn.execute("SELECT count(*) FROM articles WHERE batch = ?", (b,)).fetchone()[0]
-                                for b in later)
-            self._model = (detector, model)
+            self._model = pickle.loads(row[0]) if row else (CopyDetector(self.copy_params),
+                                                            StoryClusterer(self.cluster_params))
+            self._model_batch = row[1] if row else 0
+            self._unsaved = 0
+        detector, model = self._model
+        later = [b for (b,) in self.conn.execute("SELECT id FROM batches WHERE id > ? ORDER BY id",
+                                                 (self._model_batch,))]
+        for b in later:
+            articles = [_article(d, t) for d, t in self.conn.execute(
+                "SELECT data, text FROM articles WHERE batch = ? ORDER BY rowid", (b,))]
+            _learn(detector, model, articles)
+            self._unsaved += len(articles)
+            self._model_batch = b
         return self._model
 
+    @guarded
     def save_model(self) -> None:
         """Save the stream models' state now (an ingest does at its end), so that the next
         open needs to learn nothing again."""
         if self._model is None or not self._unsaved or self.readonly:
             return
-        last = self.conn.execute("SELECT max(id) FROM batches").fetchone()[0]
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._save_model(last)
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
+        with self._writing():
+            self._save_model()
 
-    def _save_model(self, batch: int) -> None:
-        state = pickle.dumps(self._online(), protocol=pickle.HIGHEST_PROTOCOL)
+    def _save_model(self) -> None:
+        """The state as of the last batch the models learned; a state another writer saved
+        of a later batch is kept (it needs less learned again)."""
+        state = pickle.dumps(self._model, protocol=pickle.HIGHEST_PROTOCOL)
         self.conn.execute("INSERT INTO model_state(name, batch, state) VALUES ('online', ?, ?) ON CONFLICT(name) "
-                          "DO UPDATE SET batch = excluded.batch, state = excluded.state", (batch, state))
+                          "DO UPDATE SET batch = excluded.batch, state = excluded.state "
+                          "WHERE excluded.batch > model_state.batch", (self._model_batch, state))
         self._unsaved = 0
 
-    def _recheck_copies(self, detector: CopyDetector, stories: set[str | None]) -> None:
+    def _recheck_copies(self, detector: CopyDetector, stories: set[str | None]) -> int:
         """Stored articles of these stories that turned out copies of a new, better original
-        (or no longer are copies): their copy links follow the detector."""
+        (or no longer are copies): their copy links follow the detector. Returns the links
+        added less those removed, for the report to count what the table holds."""
         c = self.conn
         ids = [r[0] for sid in stories if sid for r in
                c.execute("SELECT article_id FROM memberships WHERE story_id = ?", (sid,))]
         stored = dict(c.execute("SELECT article_id, original_id FROM copies"))
+        net = 0
         for aid in ids:
             now = detector.copy_of(aid)
             if now != stored.get(aid):
                 c.execute("DELETE FROM copies WHERE article_id = ?", (aid,))
                 if now is not None:
                     c.execute("INSERT INTO copies(article_id, original_id) VALUES (?, ?)", (aid, now))
+                net += (now is not None) - (aid in stored)
+        return net
 
     def _memberships(self, new: list[Article], copy_of: dict[str, str], labels: dict[str, str],
                      batch: int) -> tuple[set[str], int]:
@@ -330,11 +426,13 @@ class Store:
 
     # --- reading ------------------------------------------------------------------------
 
+    @guarded
     def counts(self) -> dict[str, int]:
         q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
         return {"articles": q("SELECT count(*) FROM articles"), "copies": q("SELECT count(*) FROM copies"),
                 "stories": q("SELECT count(*) FROM stories"), "batches": q("SELECT count(*) FROM batches")}
 
+    @guarded
     def stories(self, *, since: str | None = None, min_sources: int = 1, query: str | None = None,
                 limit: int | None = None) -> list[StoryRow]:
         """Stories by latest activity: ``since`` a day (ISO), with ``min_sources`` independent
@@ -351,8 +449,12 @@ class Store:
         sql += " ORDER BY last_seen IS NULL, last_seen DESC, articles DESC, id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [StoryRow(*r) for r in self.conn.execute(sql, args)]
+        rows = [StoryRow(*r) for r in self.conn.execute(sql, args)]
+        if query and not rows:
+            check_fts(self.conn, self.path)  # as in search: nothing found must not hide a damaged index
+        return rows
 
+    @guarded
     def story(self, story_id: str) -> Story:
         """A stored story with its articles (originals first, earliest first) and copy links."""
         rows = self.conn.execute("SELECT a.data, a.text, c.original_id FROM memberships m JOIN articles a ON "
@@ -365,6 +467,7 @@ class Store:
         articles.sort(key=lambda a: (a.id in copy_of, a.published.timestamp() if a.published else float("inf"), a.id))
         return Story(story_id, articles, copy_of)
 
+    @guarded
     def brief(self, story_id: str):  # type: ignore[no-untyped-def]
         """The brief of a stored story, made again only when the story changed since the last one."""
         from ..brief import METHOD, Brief, brief_story
@@ -380,7 +483,7 @@ class Store:
             brief.texts = {s.id: t for s, t in zip(brief.sources, self._texts([s.article_id for s in brief.sources]))}
             return brief
         brief = brief_story(self.story(story_id), self._analyzer())
-        if not self.readonly:
+        if not self.readonly:  # a read-only store is not written: the brief is made again next time
             self.conn.execute("INSERT INTO briefs(story_id, version, brief) VALUES (?, ?, ?) ON CONFLICT(story_id) "
                               "DO UPDATE SET version = excluded.version, brief = excluded.brief",
                               (story_id, row[0], json.dumps({**brief.to_dict(), "method": METHOD}, ensure_ascii=False)))
@@ -398,13 +501,17 @@ class Store:
         found = dict(self.conn.execute(f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids))
         return [found.get(i, "") for i in ids]
 
+    @guarded
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         """Articles matching ``query`` (every word, any order; "quoted phrases" kept), best
         first by BM25 (a title match weighs double), with a snippet and the article's story."""
         sql = ("SELECT a.id, m.story_id, a.title, snippet(articles_fts, 1, '[', ']', '…', 16), "
                "bm25(articles_fts, 2.0, 1.0) AS score FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
                "LEFT JOIN memberships m ON m.article_id = a.id WHERE articles_fts MATCH ? ORDER BY score LIMIT ?")
-        return [Hit(*r) for r in self.conn.execute(sql, (fts_query(query), limit))]
+        hits = [Hit(*r) for r in self.conn.execute(sql, (fts_query(query), limit))]
+        if not hits:
+            check_fts(self.conn, self.path)  # "no match" from a damaged index would be a wrong answer
+        return hits
 
     def articles(self) -> Iterator[dict[str, Any]]:
         """Every article with its story and copy link, in ingest order."""
@@ -429,20 +536,67 @@ class _StoredReads:
     def get_many(self, keys: list[str]) -> dict[str, Any]:
         marks = ",".join("?" * len(keys))
         rows = self.store.conn.execute(f"SELECT key, data FROM analyses WHERE key IN ({marks})", keys)
-        return {k: pickle.loads(d) for k, d in rows}
+        found = {k: pickle.loads(d) for k, d in rows}
+        memory = self.store._reads_memory
+        return found | {k: memory[k] for k in keys if k in memory and k not in found}
 
     def put_many(self, items: dict[str, Any]) -> None:
-        if self.store.readonly:
+        if self.store.readonly:  # kept in this process's memory: a read path writes nothing
+            self.store._reads_memory.update(items)
             return
-        c = self.store.conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with self.store._writing() as c:
             c.executemany("INSERT OR REPLACE INTO analyses(key, data) VALUES (?, ?)",
                           [(k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in items.items()])
-            c.execute("COMMIT")
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
+
+
+def _check_writable(path: Path) -> None:
+    """A writer's open fails here, before anything is read, if the store (or, for a new one,
+    its folder) cannot be written: SQLite would open it read-only and fail at the first write."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise StoreReadOnly(f"cannot make a store at {path}: no folder {folder}")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreReadOnly(f"{path} is read-only: it can be read (stories, search, show, serve) "
+                            "but not written")
+    if not os.access(folder, os.W_OK | os.X_OK):  # WAL mode keeps its -wal and -shm files beside the store
+        raise StoreReadOnly(f"{path}: the folder {folder} is read-only: the store can be read "
+                            "(stories, search, show, serve) but not written" if path.exists()
+                            else f"cannot make a store at {path}: the folder {folder} is read-only")
+
+
+def _open_reader(path: Path) -> sqlite3.Connection:
+    """A read-only connection (URI mode=ro): it never writes the store. On read-only media,
+    where SQLite cannot make the -shm file WAL readers share, no writer can be at work
+    either, and the file is opened as immutable."""
+    if not path.exists():
+        raise NotAStore(f"no store at {path} (create one with `newsfuse ingest`)")
+    check_header(path)
+    uri = path.resolve().as_uri()
+    conn = _connect_reader(f"{uri}?mode=ro") or _connect_reader(f"{uri}?mode=ro&immutable=1")
+    if conn is None:
+        raise StoreError(f"cannot read {path}")
+    try:
+        version = check_schema(conn, path, len(MIGRATIONS))
+        if version == 0:
+            raise NotAStore(f"{path} is not a newsfuse store (an empty database)")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _connect_reader(uri: str) -> sqlite3.Connection | None:
+    """A read-only connection that has read the file; None if SQLite could not set up a WAL
+    reader (no -shm file, and none can be made: read-only media)."""
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=READ_TIMEOUT, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError as e:
+        if (e.sqlite_errorcode & 0xFF) in (8, 14):  # SQLITE_READONLY(_DIRECTORY), SQLITE_CANTOPEN
+            conn.close()
+            return None
+        # anything else (a file that is not a database ...) is said by the schema check
+    return conn
 
 
 def _learn(detector: CopyDetector, model: StoryClusterer, articles: list[Article]) -> None:

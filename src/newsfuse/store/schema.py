@@ -89,22 +89,29 @@ MIGRATIONS: list[str] = [
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the store's schema up to date; returns the version it is at."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version > len(MIGRATIONS):
-        raise RuntimeError(f"this store has schema version {version}, newer than this newsfuse knows "
-                           f"({len(MIGRATIONS)}): upgrade newsfuse")
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+    """Bring the store's schema up to date; returns the version it is at.
+
+    The version is read inside each migration's write transaction: two processes
+    opening a new store at once apply each migration once (the second sees it done)."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS):
+        return len(MIGRATIONS)  # up to date: no need to wait for the write lock
+    while True:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            for statement in _statements(script):
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise RuntimeError(f"this store has schema version {version}, newer than this newsfuse knows "
+                                   f"({len(MIGRATIONS)}): upgrade newsfuse")
+            if version == len(MIGRATIONS):
+                conn.execute("COMMIT")
+                return version
+            for statement in _statements(MIGRATIONS[version]):
                 conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute(f"PRAGMA user_version = {version + 1}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return len(MIGRATIONS)
 
 
 def _statements(script: str) -> list[str]:

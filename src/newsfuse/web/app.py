@@ -53,7 +53,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..brief.model import Brief, Source
 from ..brief.render import _as_written, _number, _published, _web_url, _when, date_range
-from ..store import Hit, StoryRow
+from ..store import Hit, StoreError, StoreReadOnly, StoryRow
 from .chart import timeline_chart
 from .service import Pending, Ready, Service
 from .views import KIND_LABELS, Citer, label, languages, marked, matrix, parse_marks, snippet_parts, source_tree
@@ -96,12 +96,9 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     if token is not None and not TOKEN_CHARS.fullmatch(token):
         raise ValueError("a token is 8 or more of the characters A-Z a-z 0-9 . _ ~ - (it goes in a cookie and a URL)")
     path = Path(db_path)
-    if not path.exists():
-        if not allow_ingest:
-            raise FileNotFoundError(f"no store at {path} (newsfuse ingest PATH... --db {path} makes one)")
-        from ..store import Store
-
-        Store(path).close()  # an empty store, to ingest into
+    if not path.exists() and not allow_ingest:
+        raise FileNotFoundError(f"no store at {path} (newsfuse ingest PATH... --db {path} makes one)")
+    _check_store(path, allow_ingest)
     service = Service(path, cache_briefs=cache_briefs)
     uploads = Path(tempfile.mkdtemp(prefix="newsfuse-uploads-")) if allow_ingest else None
 
@@ -130,6 +127,15 @@ def create_app(db_path: str | os.PathLike[str], *, token: str | None = None, all
     app.state.page_wait = page_wait
     app.add_middleware(Guard, token=token, allowed_hosts=allowed_hosts)
     return app
+
+
+def _check_store(path: Path, writable: bool) -> None:
+    """Before serving: the store whole (a StoreError otherwise: not a store, damaged, or,
+    to ingest into, read-only), and made when an ingest is allowed into a new one."""
+    from ..store import Store
+
+    with Store(path, readonly=not writable) as store:
+        store.check()
 
 
 _API_DESCRIPTION = """The newsfuse store over HTTP, as the command line gives it:
@@ -675,6 +681,14 @@ def _static(app: FastAPI) -> None:
 def _errors(app: FastAPI, pages: Pages) -> None:
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
+
+    @app.exception_handler(StoreError)
+    async def store_error(request: Request, exc: StoreError) -> Response:
+        # the store itself is at fault (damaged, replaced, read-only for an upload): said as such
+        status = 403 if isinstance(exc, StoreReadOnly) else 503
+        if wants_json(request):
+            return JSONResponse({"detail": str(exc)}, status_code=status)
+        return pages.render(request, "error.html", status=status, status_code=status, detail=str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

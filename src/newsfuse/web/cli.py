@@ -9,11 +9,33 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """A store that cannot be used (not a store, damaged, read-only, locked): one line on
+    stderr and the error's own exit code, never a traceback."""
+    from ..store.health import StoreError, damage_of
+
+    try:
+        yield
+    except StoreError as e:
+        click.echo(f"newsfuse: {e}", err=True)
+        sys.exit(e.exit_code)
+    except sqlite3.DatabaseError as e:  # met in a query the store's methods do not guard (export ...)
+        error = damage_of(e)
+        if error is None:
+            raise
+        click.echo(f"newsfuse: {error}", err=True)
+        sys.exit(error.exit_code)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -50,8 +72,9 @@ def serve(db: str | None, host: str, port: int, token: str | None, allow_ingest:
         click.echo(f"newsfuse serve: listening on {host} without --token: anyone who can reach this address "
                    "can read the store" + (" and add to it" if allow_ingest else ""), err=True)
     allowed = _allowed_hosts(host) if loopback else None
-    app = create_app(path, token=token, allow_ingest=allow_ingest, allowed_hosts=allowed,
-                     max_upload=max_upload * 1024 * 1024)
+    with store_errors():  # the app checks the store: a damaged one is said here, before "serving"
+        app = create_app(path, token=token, allow_ingest=allow_ingest, allowed_hosts=allowed,
+                         max_upload=max_upload * 1024 * 1024)
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"newsfuse: serving {path} on http://{shown}:{port}/" + ("  (token required)" if token else ""),
                err=True)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import sqlite3
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -100,7 +99,8 @@ _STORE: Any = None
 
 def _open(db_path: str, cache_briefs: bool) -> None:
     """Open the store once per worker: writable, to cache briefs (and ingest when allowed);
-    read-only if the file cannot be written (then briefs are cached by the server only)."""
+    read-only if the store cannot be written (then briefs are kept by the server only, in
+    its memory)."""
     global _STORE
     from multiprocessing import util
 
@@ -111,13 +111,9 @@ def _open(db_path: str, cache_briefs: bool) -> None:
     # children: the analysis pool's workers must be told to stop first, before the
     # pool's own queues are closed (their finalizers have priority 10).
     util.Finalize(None, _stop_analysis, exitpriority=100)
-    if cache_briefs:
-        try:
-            _STORE = Store(db_path)
-            return
-        except sqlite3.OperationalError as e:
-            log.warning("newsfuse serve: %s is not writable (%s): briefs are not cached in it", db_path, e)
-    _STORE = Store(db_path, readonly=True)
+    _STORE = Store.for_reading(db_path, keep_briefs=cache_briefs)
+    if cache_briefs and _STORE.readonly:
+        log.warning("newsfuse serve: %s is read-only: briefs are kept in memory, not in the store", db_path)
 
 
 def _stop_analysis() -> None:
@@ -151,7 +147,9 @@ def _brief(story_id: str) -> BriefResult:
 
 def _ingest(sources: list[str]) -> dict[str, Any]:
     if _STORE.readonly:
-        raise PermissionError(f"{_STORE.path} is not writable")
+        from ..store import StoreReadOnly
+
+        raise StoreReadOnly(f"{_STORE.path} is read-only: nothing can be added to it")
     report = _STORE.ingest(sources)
     return {"read": report.read, "new": report.new, "already_stored": report.already_stored,
             "copies": report.copies, "stories_created": report.stories_created,
