@@ -27,6 +27,17 @@ def need(path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples ingested into a store (closed: no -wal or -shm beside it); tests copy it."""
+    from newsfuse.store import Store
+
+    db = tmp_path_factory.mktemp("examples") / "s.db"
+    with Store(db) as store:
+        store.ingest([str(EXAMPLES)])
+    return db
+
+
 @pytest.fixture
 def seeds() -> Path:
     return need(SEEDS)

@@ -90,3 +90,15 @@ def test_bad_input_is_reported_per_item_and_the_run_goes_on(run, tmp_path: Path)
 def test_nothing_readable_exits_1(run, tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     assert run("clean", tmp_path / "empty.txt").exit_code == 1
+
+
+def test_a_stored_headline_is_shown_as_written_not_as_markup(run, tmp_path: Path) -> None:
+    title = "[red]Fake[/red]\x1b[2J"
+    body = "The harbour authority closed the port on Monday after a storm damaged two piers."
+    rows = [{"id": f"h{k}", "title": title, "text": body, "source": f"outlet{k}.example"} for k in range(2)]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert run("ingest", tmp_path / "in.jsonl", "--db", db).exit_code == 0
+    result = run("stories", "--db", db)
+    assert result.exit_code == 0
+    assert "[red]Fake[/red]\\x1b" in result.stdout and "\x1b" not in result.stdout

@@ -132,31 +132,21 @@ def test_an_interrupted_command_keeps_the_old_output(run, tmp_path, monkeypatch)
     assert target.read_text(encoding="utf-8") == "old\n" and leftovers(tmp_path) == []
 
 
-@pytest.fixture(scope="module")
-def store_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from newsfuse.store import Store
-
-    db = tmp_path_factory.mktemp("store") / "s.db"
-    with Store(db) as store:
-        store.ingest([str(EXAMPLES)])
-    return db
-
-
 def test_export_of_a_missing_store_creates_nothing(run, tmp_path):
     result = run("export", "--db", tmp_path / "none.db", "-o", tmp_path / "out.jsonl")
     assert one_error_line(result) and "no store at" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 
-def test_export_checks_its_output_first(run, store_db, tmp_path):
-    result = run("export", "--db", store_db, "-o", tmp_path / "no" / "out.jsonl")
+def test_export_checks_its_output_first(run, example_store, tmp_path):
+    result = run("export", "--db", example_store, "-o", tmp_path / "no" / "out.jsonl")
     assert one_error_line(result) and "does not exist" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
-def test_an_interrupted_export_leaves_the_old_file_or_none(run, store_db, tmp_path, monkeypatch, fmt):
+def test_an_interrupted_export_leaves_the_old_file_or_none(run, example_store, tmp_path, monkeypatch, fmt):
     old, fresh = tmp_path / f"old.{fmt}", tmp_path / f"fresh.{fmt}"
-    assert run("export", "--db", store_db, "--format", fmt, "-o", old).exit_code == 0
+    assert run("export", "--db", example_store, "--format", fmt, "-o", old).exit_code == 0
     before = old.read_bytes()
     real = export_module.rows
 
@@ -177,14 +167,14 @@ def test_an_interrupted_export_leaves_the_old_file_or_none(run, store_db, tmp_pa
         monkeypatch.setattr(export_module, "rows", real)
         monkeypatch.setattr(pq, "write_table", half_written)
     for target in (old, fresh):
-        assert run("export", "--db", store_db, "--format", fmt, "-o", target).exit_code == 1  # click: "Aborted!"
+        assert run("export", "--db", example_store, "--format", fmt, "-o", target).exit_code == 1  # click: "Aborted!"
     assert old.read_bytes() == before and not fresh.exists()
     assert leftovers(tmp_path) == []
 
 
-def test_export_writes_whole_files(run, store_db, tmp_path):
+def test_export_writes_whole_files(run, example_store, tmp_path):
     out = tmp_path / "a.jsonl"
     out.write_text("stale\n" * 100, encoding="utf-8")  # longer than the export: nothing of it may remain
-    assert run("export", "--db", store_db, "-o", out).exit_code == 0
+    assert run("export", "--db", example_store, "-o", out).exit_code == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 8 and leftovers(tmp_path) == []

@@ -423,10 +423,12 @@ def stories_cmd(db: str | None, since: str | None, min_sources: int, query: str 
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table("story", "headline", "sources", "articles", "first seen", "last seen", box=None)
     for r in rows:
-        table.add_row(r.id, r.headline or "", str(r.sources), str(r.articles), (r.first_seen or "")[:10],
+        # a headline is input: as Text, its brackets are not read as rich markup
+        table.add_row(r.id, Text(printable(r.headline or "")), str(r.sources), str(r.articles), (r.first_seen or "")[:10],
                       (r.last_seen or "")[:10])
     Console(soft_wrap=not sys.stdout.isatty()).print(table)
 
@@ -567,7 +569,7 @@ def _jsonl_field(path: str, name: str) -> dict[str, str]:
         for line in f:
             try:
                 row = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue
             if isinstance(row, dict) and row.get("id") is not None and row.get(name) is not None:
                 out[str(row["id"])] = str(row[name])

@@ -24,15 +24,6 @@ from ..readonly import make_read_only, make_writable, newsfuse_args, run_without
 FERRY = "Marisol Star runs aground on Gull Bank in thick fog – everyone on board rescued"
 
 
-@pytest.fixture(scope="module")
-def example_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The examples ingested (closed: no -wal or -shm beside it); tests copy it."""
-    db = tmp_path_factory.mktemp("examples") / "s.db"
-    with Store(db) as store:
-        store.ingest([str(EXAMPLES)])
-    return db
-
-
 def _copy(src: Path, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(src, folder / "s.db")
@@ -85,6 +76,8 @@ def test_a_read_only_store_is_read_and_never_written(example_store: Path, tmp_pa
         ferry = next(r["id"] for r in map(json.loads, listed.stdout.splitlines()) if r["headline"] == FERRY)
         found = run_without_write_access(newsfuse_args("search", "Marisol", "--db", str(db)), folder)
         shown = run_without_write_access(newsfuse_args("show", ferry, "--db", str(db), "--format", "json"), folder)
+        exported = run_without_write_access(newsfuse_args("export", "--db", str(db), "-o", str(tmp_path / "a.jsonl")),
+                                            folder)
         # "nowhere" would be reported as unreadable if the ingest read anything before failing
         ingest = run_without_write_access(newsfuse_args("ingest", str(EXAMPLES), str(tmp_path / "nowhere"),
                                                         "--db", str(db)), folder)
@@ -94,6 +87,8 @@ def test_a_read_only_store_is_read_and_never_written(example_store: Path, tmp_pa
     assert found.returncode == 0 and "[Marisol]" in found.stdout, found.stderr
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)[0]["headline"] == FERRY
+    assert exported.returncode == 0, exported.stderr
+    assert len((tmp_path / "a.jsonl").read_text(encoding="utf-8").splitlines()) == counts["articles"]
     assert ingest.returncode == StoreReadOnly.exit_code
     assert "read-only" in _one_line(ingest)
     assert sorted(p.name for p in folder.iterdir()) == ["s.db"]  # no -wal, -shm, nor anything else made
@@ -308,6 +303,20 @@ def test_an_ingest_of_nothing_makes_no_store(example_store: Path, tmp_path: Path
     result = _cli("ingest", str(tmp_path / "empty"), "--db", str(existing))
     assert result.returncode == 1 and "nothing ingested" in result.stderr
     assert _intact(existing) == counts
+
+
+def test_two_articles_given_one_id_are_both_stored(tmp_path: Path) -> None:
+    rows = [{"id": "x1", "title": "Ferry runs aground", "text": "The ferry ran aground on Thursday morning."},
+            {"id": "x1", "title": "Council votes budget", "text": "The council voted the budget on Friday."},
+            {"id": "x1", "title": "Ferry runs aground", "text": "The ferry ran aground on Thursday morning."}]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Store(tmp_path / "d.db") as store:
+        report = store.ingest([str(src)])
+        ids = sorted(a["id"] for a in store.articles())
+    assert report.read == 3
+    assert ids[0] == "x1" and ids[1].startswith("x1~") and len(ids) == 2  # the repeat is one article
+    _intact(tmp_path / "d.db")
 
 
 def test_the_report_counts_the_copies_the_table_holds(tmp_path: Path) -> None:

@@ -245,6 +245,16 @@ def load_json(text: str) -> Any:
         raise ReadError(TOO_DEEP) from None
 
 
+def _parsed(text: str, origin: str) -> Any:
+    """The JSON value of ``text``, or the :class:`Problem` that says why it is none."""
+    try:
+        return load_json(text)
+    except json.JSONDecodeError as e:
+        return Problem(origin, f"invalid JSON ({e.msg} at column {e.colno})")
+    except ReadError as e:
+        return Problem(origin, str(e))
+
+
 # A JSON string escape of a UTF-16 surrogate: the only way JSON can hold a lone
 # one (valid pairs are joined into one character when parsed).
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -292,13 +302,9 @@ def parse_jsonl(name: str, stream: IO[bytes], opts: FormatOptions, first_line: i
         except UnicodeDecodeError:
             text = line.decode("utf-8", errors="replace")
             yield Problem(origin, "not valid UTF-8: broken byte sequences replaced", skipped=False)
-        try:
-            row = load_json(text)
-        except json.JSONDecodeError as e:
-            yield Problem(origin, f"invalid JSON ({e.msg} at column {e.colno})")
-            continue
-        except ReadError as e:
-            yield Problem(origin, str(e))
+        row = _parsed(text, origin)
+        if isinstance(row, Problem):
+            yield row
             continue
         yield from _row_items(row, origin, text, text.rstrip("\n") if opts.keep_raw else None)
 
@@ -375,13 +381,9 @@ def _json_items_one_by_one(name: str, text: str, opts: FormatOptions) -> Iterato
         return
     for i, (start, end) in enumerate(spans):
         origin = f"{name}[{i}]"
-        try:
-            row = load_json(text[start:end])
-        except json.JSONDecodeError as e:
-            yield Problem(origin, f"invalid JSON ({e.msg})")
-            continue
-        except ReadError as e:
-            yield Problem(origin, str(e))
+        row = _parsed(text[start:end], origin)
+        if isinstance(row, Problem):
+            yield row
             continue
         yield from _json_row(row, origin, text[start:end], opts)
 

@@ -379,6 +379,19 @@ def _copy_labels(copies: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 OUTPUT_COLUMNS = ["id", "story_id", "duplicate_of", "title", "text", "url", "source", "published", "published_via",
                   "language", "authors", "dateline", "origin"]
+STORY_COLUMNS = ["story_id", "articles", "originals", "copies", "sources", "founder", "title", "first_published",
+                 "last_published"]
+
+
+def _schema(columns: list[str]):  # type: ignore[no-untyped-def]
+    """One Arrow schema for every part of a table: a part whose column holds only nulls would
+    otherwise be typed null, and the directory could not be read as one dataset."""
+    import pyarrow as pa
+
+    types = {"published": pa.timestamp("us", tz="UTC"), "first_published": pa.timestamp("us", tz="UTC"),
+             "last_published": pa.timestamp("us", tz="UTC"), "authors": pa.list_(pa.string())}
+    types.update(dict.fromkeys(("articles", "originals", "copies", "sources"), pa.int64()))
+    return pa.schema([(c, types.get(c, pa.string())) for c in columns])
 
 
 def _finish(arts: pd.DataFrame, labels: pd.DataFrame, copies: pd.DataFrame) -> pd.DataFrame:
@@ -390,17 +403,14 @@ def _finish(arts: pd.DataFrame, labels: pd.DataFrame, copies: pd.DataFrame) -> p
 def _write(frame: pd.DataFrame, path: str) -> tuple[int, int]:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     table = frame[[c for c in OUTPUT_COLUMNS if c in frame.columns]].copy()
-    table["published"] = pd.to_datetime(table["published"], utc=True)
-    table.to_parquet(path, index=False)
+    table["published"] = pd.to_datetime(table["published"], utc=True).dt.floor("us")  # the schema's unit
+    table.to_parquet(path, index=False, schema=_schema(list(table.columns)))
     return len(frame), int(frame["duplicate_of"].notna().sum())
 
 
 def _story_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[["story_id", "id", "duplicate_of", "title", "source", "day"]]
 
-
-STORY_COLUMNS = ["story_id", "articles", "originals", "copies", "sources", "founder", "title", "first_published",
-                 "last_published"]
 
 
 def _write_stories(rows: pd.DataFrame, path: str) -> int:
@@ -422,7 +432,7 @@ def _write_stories(rows: pd.DataFrame, path: str) -> int:
     out["founder"] = founders["id"].reindex(out.index)
     out["title"] = founders["title"].reindex(out.index)
     for col in ("first_published", "last_published"):
-        out[col] = pd.to_datetime(out[col] * 86400, unit="s", utc=True)
+        out[col] = pd.to_datetime(out[col] * 86400, unit="s", utc=True).dt.floor("us")  # the schema's unit
     out = out.reset_index().rename(columns={"index": "story_id"})
-    out[STORY_COLUMNS].to_parquet(path, index=False)
+    out[STORY_COLUMNS].to_parquet(path, index=False, schema=_schema(STORY_COLUMNS))
     return len(out)

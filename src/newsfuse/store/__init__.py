@@ -37,7 +37,7 @@ from ..cluster import ClusterParams, StoryClusterer
 from ..dedup import CopyDetector, CopyParams
 from ..model import Article, Problem
 from ..pipeline import Story, time_order
-from ..read import ReadOptions, iter_read
+from ..read import ReadOptions, distinct_ids, iter_read
 from .health import (NotAStore, StoreBusy, StoreDamaged, StoreError, StoreReadOnly, check_fts, check_header,
                      check_schema, guarded, quick_check, translated)
 from .schema import MIGRATIONS, migrate
@@ -233,7 +233,7 @@ class Store:
                 on_problem(p)
 
         batch: list[Article] = []
-        for article in iter_read(inputs, options=options or ReadOptions(), on_problem=problem):
+        for article in distinct_ids(iter_read(inputs, options=options or ReadOptions(), on_problem=problem), problem):
             if on_article:
                 on_article(article)
             batch.append(article)

@@ -76,7 +76,7 @@ def export_db(db: str | os.PathLike[str], path: str | os.PathLike[str], *, fmt: 
 
     if not Path(db).is_file():
         raise NoStore(f"no store at {db}")
-    with Store(db) as store:
+    with Store(db, readonly=True) as store:  # an export only reads: a read-only store is exported too
         return export(store, path, fmt=fmt, what=what)
 
 
