@@ -74,7 +74,9 @@ def test_facts_of_three_or_more_outlets_with_their_support(seeds_brief) -> None:
 
     assert supported("colossal mistake") >= 3
     assert max(supported("50 minutes"), supported("fifty minutes"), supported("50-minute")) >= 3
-    assert supported("Sherman", "delegation") >= 3 and supported("Ryabkov") >= 2  # the heads of the delegations
+    # the heads of the delegations: two reports say who will lead them; a third only that Sherman
+    # and Ryabkov will attend the talks, which is not the same statement
+    assert supported("Sherman", "delegation") >= 2 and supported("Ryabkov") >= 2
     assert supported("January 12") >= 3 or supported("January 13") >= 3
     assert supported("January 10", "Geneva") >= 3
     duration = next(n for n in b.numbers if n.unit == "minute" and n.value == 50)
