@@ -14,7 +14,7 @@ import numpy as np
 
 __all__ = ["average_linkage", "components"]
 
-SMALL = 256  # items: up to this many, grouped in numpy (cubic, but a few milliseconds)
+SMALL = 64  # items: up to this many, grouped in numpy (cubic: SciPy is faster on larger ones)
 SMALL_EDGES = 20_000  # edges: up to this many, components found by union-find in Python
 
 
