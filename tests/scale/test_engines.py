@@ -77,7 +77,8 @@ def test_ecb_dev_equal_on_dask(client, tmp_path):
 
 
 def test_local_executor_equal_with_duplicate_ids_and_problems(tmp_path):
-    """Duplicate ids (the later one wins), bad lines and copies, in-process."""
+    """Duplicate ids (a later row of other content is kept under an id of its own, as in one
+    process), bad lines and copies, in-process."""
     rows = [json.loads(line) for line in need(ECB).open(encoding="utf-8")][:120]
     first = tmp_path / "a.jsonl"
     second = tmp_path / "b.jsonl"
@@ -87,10 +88,11 @@ def test_local_executor_equal_with_duplicate_ids_and_problems(tmp_path):
     paths = [str(first), str(second)]
     summary = run(LocalExecutor(), paths, tmp_path / "out", Settings(buckets=3, part_bytes=20_000))
     assert [p.item for p in summary.problems] == [f"{first}:81"]
-    assert summary.articles == 120
+    assert summary.articles == 130
     assert_same(written(tmp_path / "out"), single(paths))
     titles = pd.concat(pd.read_parquet(f) for f in glob.glob(str(tmp_path / "out/articles/*.parquet")))
     assert titles["title"].str.endswith("(updated)").sum() == 10
+    assert titles["id"].str.contains("~").sum() == 10  # the earlier rows kept their ids
 
 
 def test_slices_stitching_and_undated_reports_equal(client, tmp_path):

@@ -155,3 +155,21 @@ def test_cli_no_readable_input_on_dask(client, tmp_path):
         assert "no articles read" in result.stderr and "Traceback" not in result.output
         assert rows(out).empty and pd.read_parquet(out / "stories").empty
 
+
+
+def test_rows_of_one_id_and_other_content_are_both_kept_as_in_one_process(tmp_path):
+    from newsfuse.pipeline import Pipeline
+
+    given = [{"id": "x1", "title": "Ferry runs aground", "text": "The ferry ran aground near the harbour on Thursday."},
+            {"id": "x1", "title": "Budget passed", "text": "The council voted the budget on Friday after a debate."},
+            {"id": "x1", "title": "Ferry runs aground", "text": "The ferry ran aground near the harbour on Thursday."},
+            {"id": "x2", "title": "Storm", "text": "A storm closed the port on Monday, the harbour master said."}]
+    for k in range(2):  # in one file, and spread over two files (partitions)
+        paths = [tmp_path / f"in{k}-{j}.jsonl" for j in range(k + 1)]
+        for j, path in enumerate(paths):
+            path.write_text("".join(json.dumps(r) + "\n" for r in given[j::len(paths)]), encoding="utf-8")
+        out = tmp_path / f"out{k}"
+        summary = run(LocalExecutor(), [str(p) for p in paths], out, Settings(buckets=2))
+        expected = sorted({a.id for a in Pipeline().read([str(p) for p in paths])})
+        assert summary.articles == 3 and sorted(rows(out)["id"]) == expected
+        assert len(expected) == 3 and any(i.startswith("x1~") for i in expected)

@@ -26,7 +26,7 @@ import pandas as pd
 from ..clean import RepeatedLines, drop_repeated
 from ..cluster.model import day_of
 from ..dedup import trusted_time
-from ..model import Article, Problem
+from ..model import Article, Problem, content_id
 from ..read import ReadOptions, expand, format_from_name, iter_read, iter_read_parquet, iter_read_range, parquet_row_groups, split_jsonl
 
 FIELDS = [f.name for f in dataclasses.fields(Article)]
@@ -115,6 +115,9 @@ def to_frame(articles: list[Article], first_seq: int = 0) -> pd.DataFrame:
     frame["day"] = np.array([day_of(a) for a in articles], np.float64)
     frame["when"] = np.array([trusted_time(a) for a in articles], np.float64)
     frame["length"] = np.array([len(a.text) for a in articles], np.int64)
+    # the content as read, before batch cleaning: two rows of one id are told apart by it
+    # (the digest read.distinct_ids takes, so a renamed id is the same in both engines)
+    frame["digest"] = pd.Series([content_id(a.url, a.title, a.text) for a in articles], dtype=object)
     return frame
 
 
@@ -192,20 +195,39 @@ def drop_boilerplate(frame: pd.DataFrame, learner: RepeatedLines) -> pd.DataFram
 
 
 def ids_of(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"id": frame["id"].to_numpy(object), "seq": frame["seq"].to_numpy(np.int64), "zero": 0.0})
+    return pd.DataFrame({"id": frame["id"].to_numpy(object), "seq": frame["seq"].to_numpy(np.int64),
+                         "digest": frame["digest"].to_numpy(object), "zero": 0.0})
 
 
 def winners(ids: pd.DataFrame) -> pd.DataFrame:
-    """One row per id (all rows of an id are in this bucket): the last read, as a
-    later duplicate replaces an earlier one in :meth:`newsfuse.Pipeline.cluster`."""
-    return ids.sort_values("seq", kind="stable").drop_duplicates("id", keep="last")
+    """One row per id (all rows of an id are in this bucket). As :func:`newsfuse.read.distinct_ids`
+    does in one process: a row whose id was given to other content before gets the id
+    ``id~<digest>``; of rows of one id and one content, the last read is kept, as a later
+    duplicate replaces an earlier one in :meth:`newsfuse.Pipeline.cluster`."""
+    ids = ids.sort_values("seq", kind="stable")
+    contents = ids.groupby("id", sort=False)["digest"].nunique()
+    if (contents > 1).any():
+        ids = ids.assign(id=_distinct(ids["id"].tolist(), ids["digest"].tolist()))
+    return ids.drop_duplicates("id", keep="last")
+
+
+def _distinct(ids: list[str], digests: list[str]) -> list[str]:
+    owner: dict[str, str] = {}
+    out = []
+    for given, digest in zip(ids, digests):
+        if owner.setdefault(given, digest) != digest:
+            given = f"{given}~{digest[:8]}"
+            owner.setdefault(given, digest)
+        out.append(given)
+    return out
 
 
 def article_index(ranked: pd.DataFrame) -> pd.DataFrame:
-    """(seq, ix, part): each kept row's index in id order (``ix``), to be sent to
-    the partition it was read in."""
+    """(seq, ix, part, id): each kept row's index in id order (``ix``) and its id (another if
+    its own was taken), to be sent to the partition it was read in."""
     seq = ranked["seq"].to_numpy(np.int64)
-    return pd.DataFrame({"seq": seq, "ix": ranked["rank"].to_numpy(np.int64), "part": seq >> 32})
+    return pd.DataFrame({"seq": seq, "ix": ranked["rank"].to_numpy(np.int64), "part": seq >> 32,
+                         "id": ranked["id"].to_numpy(object)})
 
 
 # what later stages and the output use: paragraphs, removals and raw input stay behind (memory)
@@ -215,7 +237,8 @@ CARRIED = ["id", "title", "text", "url", "source", "published", "published_via",
 
 def with_index(frame: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
     """The partition's kept rows, with their index and the columns later stages use."""
-    return frame[CARRIED].merge(index[["seq", "ix"]], on="seq", how="inner")
+    kept = frame[CARRIED].drop(columns="id").merge(index[["seq", "ix", "id"]], on="seq", how="inner")
+    return kept[[*CARRIED, "ix"]]
 
 
 def by_index(frame: pd.DataFrame) -> pd.DataFrame:
