@@ -44,6 +44,33 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert target.read_text(encoding="utf-8") == "new\n" and leftovers(tmp_path) == []
 
 
+def test_a_device_or_pipe_is_written_in_place_never_replaced(run, tmp_path):
+    """`-o /dev/null` or a named pipe: renamed over, the device would become a plain file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def read_while(write) -> bytes:  # type: ignore[no-untyped-def]
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+        reader.start()
+        write()
+        reader.join(30)
+        return got[0]
+
+    def direct() -> None:
+        with atomic_file(fifo) as f:
+            f.write("whole")
+
+    assert read_while(direct) == b"whole"
+    results = []
+    out = read_while(lambda: results.append(run("clean", EXAMPLES / "ferry" / "nws-wire.txt", "-o", fifo)))
+    assert results[0].exit_code == 0 and b"Marisol" in out
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and leftovers(tmp_path) == []
+
+
 def test_a_new_file_gets_the_ordinary_mode_and_a_replaced_one_keeps_its_own(tmp_path):
     fresh, existing = tmp_path / "fresh", tmp_path / "existing"
     existing.write_text("x", encoding="utf-8")

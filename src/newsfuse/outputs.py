@@ -97,12 +97,21 @@ def _temp_name(path: Path, kind: str) -> Path:
     return Path(name)
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file: a device (``/dev/null``, ``/dev/stdout``),
+    a pipe or a socket. It is written in place: renamed over, it would be replaced by a file."""
+    return path.exists() and not path.is_file() and not path.is_dir()
+
+
 @contextmanager
 def atomic_path(path: PathLike) -> Iterator[Path]:
     """A temporary path to write ``path``'s content to, with any writer that takes
     a path (Parquet); it replaces ``path`` when the block ends without error and is
-    removed when it fails."""
+    removed when it fails. A device or pipe is written in place (nothing to keep whole)."""
     target = Path(path)
+    if _special(target):
+        yield target
+        return
     tmp = _temp_name(target, "tmp")
     try:
         yield tmp
@@ -121,7 +130,8 @@ def atomic_file(path: PathLike, mode: str = "w", encoding: str | None = "utf-8")
     with atomic_path(path) as tmp, open(tmp, mode, encoding=None if "b" in mode else encoding) as f:
         yield f
         f.flush()
-        os.fsync(f.fileno())
+        if not _special(tmp):
+            os.fsync(f.fileno())
 
 
 def _sync_tree(root: Path) -> None:
