@@ -126,18 +126,20 @@ def test_cli_checks_the_directory_before_any_work(tmp_path, target):
 
 
 def test_cli_overwrite_replaces_the_directory_for_a_later_read(client, inputs, tmp_path):
-    a, small = inputs
+    _, small = inputs
+    five = tmp_path / "five.jsonl"
+    five.write_text("".join(Path(small[0]).read_text(encoding="utf-8").splitlines(keepends=True)[:5]), encoding="utf-8")
     out = tmp_path / "out"
     on = ("--engine", "dask", "--scheduler", client.scheduler.address, "-o", out)
-    assert cli("cluster", *a, *on).exit_code == 0
+    assert cli("cluster", *small, *on).exit_code == 0
     (out / "notes.txt").write_text("not ours", encoding="utf-8")
-    refused = cli("cluster", *small, *on)
-    assert refused.exit_code == 1 and "--overwrite" in refused.stderr and len(rows(out)) == 120
-    replaced = cli("cluster", *small, *on, "--overwrite")
+    refused = cli("cluster", five, *on)
+    assert refused.exit_code == 1 and "--overwrite" in refused.stderr and len(rows(out)) == 20
+    replaced = cli("cluster", five, *on, "--overwrite")
     assert replaced.exit_code == 0, replaced.output
-    assert len(rows(out)) == 20 and not (out / "notes.txt").exists()
+    assert len(rows(out)) == 5 and not (out / "notes.txt").exists()
     again = cli("cluster", out / "articles")  # what a later `ingest out/articles` reads
-    assert again.exit_code == 0 and len(again.stdout.splitlines()) == 20
+    assert again.exit_code == 0 and len(again.stdout.splitlines()) == 5
 
 
 def test_cli_no_readable_input_on_dask(client, tmp_path):
