@@ -1,6 +1,9 @@
 """The numpy grouping of small problems gives SciPy's clusters and components."""
 
+import sys
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -29,11 +32,14 @@ def test_small_average_linkage_is_scipys(n: int, seed: int, cut: float) -> None:
     assert all(ours[i] <= i and ours[ours[i]] == ours[i] for i in range(n))  # labelled by first member
 
 
-def test_large_problems_go_to_scipy_with_the_same_rule() -> None:
+@pytest.mark.parametrize("loaded", [False, True])
+def test_large_problems_go_to_scipy_with_the_same_rule(loaded: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    if not loaded:  # as in a cold process: numpy up to SMALL items
+        monkeypatch.delitem(sys.modules, "scipy.cluster.hierarchy")
     rng = np.random.default_rng(0)
     points = rng.random((grouping.SMALL + 20, 2))
     dist = np.sqrt(((points[:, None] - points[None]) ** 2).sum(-1))
-    for n in (grouping.SMALL, grouping.SMALL + 20):  # the numpy path, then SciPy's
+    for n in (grouping.LOADED_SMALL, grouping.SMALL, grouping.SMALL + 20):  # numpy, either, SciPy
         d = dist[:n, :n]
         theirs = fcluster(linkage(d[np.triu_indices(n, 1)], "average"), t=0.1, criterion="distance")
         ours = grouping.average_linkage(d, 0.1)
