@@ -103,16 +103,14 @@ def read_articles(paths: tuple[str, ...], reporter: Reporter, *, allow_private: 
 
 
 def check_output(path: str | None, *, directory: bool = False, overwrite: bool = False) -> None:
-    """Fail with one line, before any work, when ``-o path`` cannot be written."""
+    """Fail with one line (an :class:`OutputError`, see ``_Commands``), before any work, when
+    ``-o path`` cannot be written."""
     if path in (None, "-"):
         return
-    try:
-        if directory:
-            check_dir(path, overwrite=overwrite)  # type: ignore[arg-type]
-        else:
-            check_file(path)  # type: ignore[arg-type]
-    except OutputError as e:
-        raise click.ClickException(str(e)) from None
+    if directory:
+        check_dir(path, overwrite=overwrite)  # type: ignore[arg-type]
+    else:
+        check_file(path)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -127,13 +125,18 @@ def output(path: str | None) -> Iterator[IO[str]]:
 
 
 class _Commands(click.Group):
-    """The command group: a store error in any command is one line and its own exit code."""
+    """The command group: a store error in any command is one line and its own exit code; an
+    output that cannot be written (checked up front, or taken by another writer meanwhile) is
+    one ``Error:`` line."""
 
     def invoke(self, ctx: click.Context):  # type: ignore[no-untyped-def]
         from .web.cli import store_errors
 
         with store_errors():
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except OutputError as e:
+                raise click.ClickException(str(e)) from None
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -224,10 +227,7 @@ def _cluster_dask(paths: tuple[str, ...], out_path: str | None, scheduler: str |
     except ImportError as e:  # pragma: no cover - depends on the install
         raise click.ClickException(f"--engine dask needs dask.distributed ({e}): pip install 'newsfuse[dask]'") from e
     read = ReadOptions(max_bytes=max_bytes, keep_raw=False)
-    try:
-        summary = cluster_on_dask(paths, out_path, scheduler=scheduler, workers=workers, read=read, overwrite=overwrite)
-    except OutputError as e:  # another writer took the directory during the run
-        raise click.ClickException(str(e)) from None
+    summary = cluster_on_dask(paths, out_path, scheduler=scheduler, workers=workers, read=read, overwrite=overwrite)
     for problem in summary.problems:
         reporter(problem)
     stages = ", ".join(f"{k} {v:.1f}s" for k, v in summary.seconds.items())
@@ -235,7 +235,7 @@ def _cluster_dask(paths: tuple[str, ...], out_path: str | None, scheduler: str |
                      f"{plural(summary.stories, 'story', 'stories')}, {plural(summary.copies, 'copy', 'copies')}; "
                      f"wrote {out_path}" + (f" ({stages})" if stages else ""), summary.articles)
     if not summary.articles:
-        click.echo(f"newsfuse: no articles read; {out_path} holds empty tables", err=True)
+        say(f"no articles read; {out_path} holds empty tables")
         if reporter.skipped:
             sys.exit(1)
 
@@ -492,9 +492,7 @@ def export(db: str | None, fmt: str, what: str, out_path: str) -> None:
         n = export_db(default_path(db), out_path, fmt=fmt, what=what)
     except NoStore as e:  # a missing store is not created (it would export nothing, silently)
         raise click.ClickException(f"{e} (create one with `newsfuse ingest`)") from None
-    except OutputError as e:  # the target changed since the check above
-        raise click.ClickException(str(e)) from None
-    click.echo(f"newsfuse: {n} {what} written to {out_path}", err=True)
+    say(f"{n} {what} written to {out_path}")
 
 
 @main.group("eval")
