@@ -180,3 +180,16 @@ def test_brief_all_includes_single_reports(run) -> None:
     single = run("brief", EXAMPLES / "ferry" / "nws-wire.txt")
     assert single.exit_code == 0 and "no story has two or more articles" in single.stderr
     assert run("brief", EXAMPLES / "ferry" / "nws-wire.txt", "--all").stdout.startswith("# ")
+
+
+@pytest.mark.parametrize("story", ["seeds_brief", "ferry"])
+def test_each_single_source_sentence_is_listed_once(story, request) -> None:
+    """A sentence of several clauses, or repeated by a version of its report, is one entry;
+    a sentence a confirmed claim shows is not listed again as single-source."""
+    b = request.getfixturevalue(story)
+    b = b[0] if isinstance(b, tuple) else b
+    lone = [s.text for s in b.single_source]
+    assert len(lone) == len(set(lone))
+    assert not set(lone) & {c.text for c in b.claims}
+    spans = [span for s in b.single_source for span in s.spans]
+    assert len(spans) == len(set(spans))

@@ -28,6 +28,7 @@ from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGro
 SUMMARY_SENTENCES = 5
 MMR_LAMBDA = 0.7  # weight of importance against novelty
 SINGLE_SOURCE_MIN_WORDS = 8  # shorter lone sentences are transitions, not claims
+SAME_WORDING = 0.75  # share of words from which two sentences of one source's reports are one sentence
 _DEMONYM = re.compile(r"e:NORP:.*(?:ans?|ese|ish|ic|i|ch)$", re.I)  # "Valdorian" says where, not what is new
 _KINDS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "NORP": "group",
           "FAC": "facility", "EVENT": "event"}
@@ -42,7 +43,7 @@ def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Br
     shared = [cl for cl in c.claims if c.support(cl) >= 2]
     brief.claims = _distinct([_claim(cl, c.sources) for cl in shared], shared)
     brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c)]
-    brief.single_source = _single_source(c)
+    brief.single_source = _single_source(c, {claim.text for claim in brief.claims})
     brief.quotes = _quotes(c)
     brief.timeline = _timeline(analysis, c.sources)
     brief.numbers = _numbers(c)
@@ -140,25 +141,41 @@ def _summary(c: Corroboration) -> list[AlignedClaim]:
     return sorted(picked, key=lambda cl: float(np.mean([u.position for u in cl.units])))
 
 
-def _single_source(c: Corroboration) -> list[SingleSource]:
+def _single_source(c: Corroboration, confirmed: set[str]) -> list[SingleSource]:
     """What one original source (with its copies) alone states: a sentence that names
     something (a person, place, number or day) that no other independent source names.
     A lone sentence whose every anchor other sources also give is a rewording of
-    what they say, not a claim of its own."""
+    what they say, not a claim of its own.
+
+    Each sentence is listed once: its clauses, and the same sentence in the source's other
+    reports (a version that changes a word or two), are one entry with all their spans. A sentence a confirmed claim
+    shows is given by its lone clause, so that it does not read as unconfirmed too."""
     anchored: dict[str, set[int]] = {}
     for u in c.units:
         for a in u.anchors:
             anchored.setdefault(a, set()).add(c.sources.origin[u.source])
-    out = []
+    entries: dict[tuple[int, frozenset[str]], SingleSource] = {}
     for cl in c.claims:
         if c.support(cl) != 1:
             continue
         u = cl.units[cl.canonical]
         origin = c.sources.origin[u.source]
         new = [a for a in u.anchors if anchored[a] == {origin} and not _DEMONYM.match(a)]
-        if len(u.text.split()) >= SINGLE_SOURCE_MIN_WORDS and new:
-            out.append(SingleSource(u.text, origin, _spans(cl)))
-    return sorted(out, key=lambda s: (s.source, s.spans[0][1] if s.spans else 0))
+        if len(u.text.split()) < SINGLE_SOURCE_MIN_WORDS or not new:
+            continue
+        text = as_sentence(u.clause) if u.text in confirmed and len(u.clause.split()) >= SINGLE_SOURCE_MIN_WORDS \
+            else u.text
+        if text in confirmed:
+            continue
+        words = frozenset(re.findall(r"\w+", text.lower()))
+        key = next((k for k in entries if k[0] == origin and _jaccard(k[1], words) >= SAME_WORDING), (origin, words))
+        entry = entries.setdefault(key, SingleSource(text, origin, []))
+        entry.spans += [span for span in _spans(cl) if span not in entry.spans]
+    return sorted(entries.values(), key=lambda s: (s.source, min(s.spans)[1:] if s.spans else (0, 0)))
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _quotes(c: Corroboration) -> list[QuoteGroup]:
