@@ -289,13 +289,20 @@ def render_analysis(row: dict) -> str:  # type: ignore[type-arg]
     return "\n".join(lines) + "\n\n"
 
 
+def full_option(f):  # type: ignore[no-untyped-def]
+    return click.option("--full", is_flag=True,
+                         help="Markdown: every item of every section (each quotation's wordings, every number, "
+                              "name and title). By default the brief is at most half as long as its reports.")(f)
+
+
 @main.command("brief")
 @input_options
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
 @click.option("--all", "all_stories", is_flag=True, help="Brief every story, also those of a single article.")
 @click.option("--online", is_flag=True, help="Cluster with the stream model.")
+@full_option
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool, out_path: str | None,
+def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool, full: bool, out_path: str | None,
               allow_private: bool, follow_links: bool, max_bytes: int) -> None:
     """The cited brief of every story with two or more articles, largest first.
 
@@ -311,7 +318,7 @@ def brief_cmd(paths: tuple[str, ...], fmt: str, all_stories: bool, online: bool,
     articles = read_articles(paths, reporter, allow_private=allow_private, follow_links=follow_links, max_bytes=max_bytes)
     result = Pipeline(online=online).cluster(articles)
     briefs = briefs_of(result, min_articles=1 if all_stories else 2)
-    render = {"md": to_markdown_many, "html": to_html, "json": to_json}[fmt]
+    render = {"md": lambda bs: to_markdown_many(bs, full=full), "html": to_html, "json": to_json}[fmt]
     with output(out_path) as out:
         out.write(render(briefs))
     reporter.summary(f"article(s) read, {plural(len(briefs), 'brief', 'briefs')}", len(articles))
@@ -437,8 +444,9 @@ def stories_cmd(db: str | None, since: str | None, min_sources: int, query: str 
 @click.argument("story")
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@full_option
 @click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True), help="Write here instead of stdout.")
-def show(story: str, db: str | None, fmt: str, out_path: str | None) -> None:
+def show(story: str, db: str | None, fmt: str, full: bool, out_path: str | None) -> None:
     """The brief of a stored story (made again only when the story changed)."""
     from .brief import to_html, to_json, to_markdown
 
@@ -448,7 +456,7 @@ def show(story: str, db: str | None, fmt: str, out_path: str | None) -> None:
             brief = store.brief(story)
         except KeyError:
             raise click.UsageError(f"no story {story!r} in {store.path}") from None
-    render = {"md": to_markdown, "html": lambda b: to_html([b]), "json": lambda b: to_json([b])}[fmt]
+    render = {"md": lambda b: to_markdown(b, full=full), "html": lambda b: to_html([b]), "json": lambda b: to_json([b])}[fmt]
     with output(out_path) as out:
         out.write(render(brief))
 

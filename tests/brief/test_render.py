@@ -31,7 +31,8 @@ from newsfuse.brief.model import (
     ValueVariant,
     Variant,
 )
-from newsfuse.brief.render import date_range, md_escape, to_html, to_json, to_markdown, to_markdown_many
+from newsfuse.brief.render import (BRIEF_SHARE, date_range, md_escape, to_html, to_json, to_markdown,
+                                   to_markdown_many)
 
 SCRIPT = "<script>window.__pwned=1;alert(1)</script>"
 IMG = '<img src=x onerror="window.__pwned=2;alert(1)">'
@@ -246,7 +247,7 @@ NESTED = {
     "disagreements": ({"about", "variants"}, {"kind", "evolution"}),
     "single_source": ({"text", "source"}, {"spans"}),
     "sources": ({"id", "outlet", "url", "title", "published", "language", "copy_of"},
-                {"article_id", "published_via", "counted_with", "relation"}),
+                {"article_id", "published_via", "counted_with", "relation", "length"}),
 }
 VARIANTS = {"quotes": ({"text", "sources"}, {"spans"}), "disagreements": ({"value", "sources"}, {"spans", "published"})}
 
@@ -316,13 +317,13 @@ def test_markdown_every_summary_sentence_is_cited() -> None:
 
 
 def test_markdown_layout() -> None:
-    md = to_markdown(hostile_brief())
+    md = to_markdown(hostile_brief(), full=True)
     lines = md.splitlines()
     assert lines[0] == "# Kestrel Bay harbour bridge reopens after storm repairs"
     assert lines[2] == "5 reports from 4 independent sources, 6–7 March 2025"
     titles = re.findall(r"^## (.+)$", md, re.M)
-    assert titles == ["Summary", "Key facts", "Timeline", "Who said what", "Numbers", "Names",
-                      "Where sources differ", "Single-source claims", "Sources"]  # fmt: skip
+    assert titles == ["Summary", "Where sources differ", "Key facts", "Who said what", "Timeline", "Numbers", "Names",
+                      "Single-source claims", "Sources"]  # fmt: skip
 
     facts = md_section(md, "Key facts")
     assert "The harbour bridge reopened on Thursday. [[1]](#source-1)[[2]](#source-2)" in facts
@@ -355,6 +356,39 @@ def test_markdown_layout() -> None:
     assert "*copy of* [[2]](#source-2)" in srcs.splitlines()[3]
     assert "6 March 2025, 09:40 UTC+01:00" in srcs
     assert "javascript:alert(1) (not a web link)" in srcs and "(estimated)" in srcs
+
+
+def test_compact_markdown_keeps_what_several_sources_give() -> None:
+    """Without a known length of the reports nothing is cut for length, but the compact brief
+    keeps only the quotes of two independent sources, the numbers and names of two reports."""
+    b = hostile_brief()
+    md, full = to_markdown(b), to_markdown(b, full=True)
+    assert len(md) < len(full)
+    assert "le pont est sûr" in full and "le pont est sûr" not in md  # a quotation's other wordings are folded
+    assert "(reported speech)" not in md_section(md, "Who said what")
+    numbers = md_section(md, "Numbers")
+    assert len(numbers.splitlines()) == 3 and len(md_section(full, "Numbers").splitlines()) == 4
+    assert "more in the full brief" not in md
+
+
+def test_compact_markdown_is_at_most_half_its_reports() -> None:
+    b = hostile_brief()
+    for s in b.sources:
+        s.length = 900
+    budget = BRIEF_SHARE * 900 * len(b.sources)
+    md = to_markdown(b)
+    assert len(md) <= budget < len(to_markdown(b, full=True))
+    assert md_section(md, "Sources") == md_section(to_markdown(b, full=True), "Sources")  # every source, always
+    assert md_section(md, "Summary") == md_section(to_markdown(b, full=True), "Summary")  # the lead comes first
+    assert re.search(r"^\*\d+ (?:more )?in the full brief \(`--full`\)\.\*$", md, re.M)  # a cut section says so
+    for s in b.sources:
+        s.length = 10
+    tiny = to_markdown(b)  # what every brief has, however short its reports: the lead's first sentence, the sources
+    assert re.findall(r"^## (.+)$", tiny, re.M) == ["Summary", "Sources"]
+    assert md_section(tiny, "Summary").startswith(md_escape(b.summary[0].text))
+    for s in b.sources:
+        s.length = 100_000
+    assert to_markdown(b) == to_markdown(hostile_brief())  # room for all: only the compact filters apply
 
 
 def test_markdown_omits_empty_sections() -> None:
@@ -497,6 +531,6 @@ def test_dates_and_numbers_read_well() -> None:
     assert date_range("2025-13-01", None) == "2025-13-01"
     b = minimal_brief(numbers=[NumberFact("people", 12000.0, None, [1]), NumberFact("share", 0.5, "%", [1]),
                                NumberFact("budget", None, "euros", [1], low=1e6)])  # fmt: skip
-    md = to_markdown(b)
+    md = to_markdown(b, full=True)
     assert "**people**: 12,000 [[1]]" in md and "**share**: 0.5% [[1]]" in md
     assert "**budget**: at least 1,000,000 euros [[1]]" in md

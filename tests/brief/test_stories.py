@@ -193,3 +193,16 @@ def test_each_single_source_sentence_is_listed_once(story, request) -> None:
     assert not set(lone) & {c.text for c in b.claims}
     spans = [span for s in b.single_source for span in s.spans]
     assert len(spans) == len(set(spans))
+
+
+def test_the_seeds_brief_is_at_most_half_as_long_as_the_seeds(seeds_brief, run) -> None:
+    b, articles = seeds_brief
+    length = sum(len(a.title or "") + len(a.text) for a in articles)
+    assert 0.98 * length <= sum(s.length or 0 for s in b.sources) <= length  # runs of white space count once
+    md = to_markdown(b)
+    assert len(md) <= 0.5 * length
+    for section in ("Summary", "Where sources differ", "Key facts", "Sources"):
+        assert f"## {section}\n" in md
+    full = run("brief", SEEDS, "--full").stdout
+    assert len(full) > len(md) and "more in the full brief" not in full
+    assert full.count("\n  - “") > md.count("\n  - “")  # the wordings of each quotation

@@ -21,6 +21,7 @@ from ..corroborate.claims import as_sentence, dependent, garbled
 from ..corroborate.differences import number_key
 from ..corroborate.units import Unit
 from ..corroborate.similarity import cosine
+from ..model import Article
 from ..pipeline import Story
 from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
                     Statement, TimelineItem, ValueVariant, Variant)
@@ -67,8 +68,17 @@ def _sources(story: Story, analysis: StoryAnalysis, numbers: Sources) -> list[So
             relation = link[1]
             copy_of = link[0] if relation == "copy" else None
         out.append(Source(n, a.id, a.source or _host(a.url), a.url or None, a.title, published, a.language,
-                          copy_of, via, link[0] if link else None, relation))
+                          copy_of, via, link[0] if link else None, relation, _length(a)))
     return out
+
+
+def _length(a: Article) -> int:
+    """Characters of a report's title and text, a run of white space counted once (a report
+    without text is read as its title)."""
+    def chars(s: str) -> int:
+        return len(" ".join(s.split()))
+
+    return chars(a.title or "") + (chars(a.text) if a.text != a.title else 0)
 
 
 def _host(url: str | None) -> str | None:

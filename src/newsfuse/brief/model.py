@@ -36,6 +36,7 @@ class Source:
     published_via: str | None = None  # field, html, date-line, estimated-from-story, ...
     counted_with: int | None = None
     relation: str | None = None
+    length: int | None = None  # characters of its title and text: what a brief is measured against
 
 
 @dataclass(slots=True)

@@ -25,7 +25,7 @@ from typing import Any
 
 from .model import Brief, Disagreement, NumberFact, QuoteGroup, Source, Span
 
-__all__ = ["date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
+__all__ = ["compact_counts", "date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
 
 # ---------------------------------------------------------------------------------------- JSON
 
@@ -270,11 +270,16 @@ def md_escape(s: object) -> str:
     return f"\\{t}"
 
 
-class _Md:
-    """Markdown of one brief: citations link to ``#{prefix}{n}`` anchors of the source list."""
+BRIEF_SHARE = 0.5  # the default Markdown brief is at most this share of the length of the reports it sums up
+_MORE_NOTE = 64  # room kept for the line that says how much more the full brief has
 
-    def __init__(self, brief: Brief, prefix: str) -> None:
-        self.brief, self.prefix = brief, prefix
+
+class _Md:
+    """Markdown of one brief: citations link to ``#{prefix}{n}`` anchors of the source list.
+    ``full``: every item of every section; else the compact brief (see :func:`to_markdown`)."""
+
+    def __init__(self, brief: Brief, prefix: str, full: bool = True) -> None:
+        self.brief, self.prefix, self.full = brief, prefix, full
         self.ids = {s.id for s in brief.sources}
 
     def cite(self, ns: Iterable[int]) -> str:
@@ -285,14 +290,16 @@ class _Md:
         return f"{indent}- {text} {self.cite(ns)}".rstrip()
 
     def variants(self, variants: Sequence[Any]) -> list[str]:
-        """Wordings beneath an item, only when there is more than one."""
-        if len(variants) < 2:
+        """Wordings beneath an item, only when there is more than one (in the full brief)."""
+        if len(variants) < 2 or not self.full:
             return []
         return [self.line(f"“{md_escape(v.text)}”", v.sources, "  ") for v in variants]
 
 
+# Each section gives its items (an item may span lines), most important first.
+
 def _md_summary(m: _Md) -> list[str]:
-    return [" ".join(f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip() for s in m.brief.summary)]
+    return [f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip() for s in m.brief.summary]
 
 
 def _md_facts(m: _Md) -> list[str]:
@@ -311,21 +318,26 @@ def _md_timeline(m: _Md) -> list[str]:
 
 
 def _md_quotes(m: _Md) -> list[str]:
-    lines = []
+    """Who said what; the compact brief keeps the direct quotes two independent sources give."""
+    items = []
     for q in m.brief.quotes:
+        if not m.full and not (q.direct and q.independent_support >= 2):
+            continue
         who = f"**{md_escape(q.speaker) if q.speaker else 'Unattributed'}**"
         via = f" via {md_escape(q.channel)}" if q.channel else ""
         said = f"“{md_escape(q.text)}”" if q.direct else f"{md_escape(q.text)} *(reported speech)*"
         support = _support(q.independent_support, "reported")
         support = f" — *{support}*" if support else ""
-        lines.append(m.line(f"{who}{via}: {said}", _quote_sources(q)) + support)
-        lines += m.variants(q.variants)
-    return lines
+        items.append("\n".join([m.line(f"{who}{via}: {said}", _quote_sources(q)) + support, *m.variants(q.variants)]))
+    return items
 
 
 def _md_numbers(m: _Md) -> list[str]:
+    """Each figure; the compact brief keeps those two or more reports give."""
     lines = []
     for n in m.brief.numbers:
+        if not m.full and len(n.sources) < 2:
+            continue
         value, written = md_escape(_number(n)), _as_written(n)
         text = " ".join(x for x in (value, f"(“{md_escape(written)}”)" if written else "") if x)
         lines.append(m.line(f"**{md_escape(n.what)}**: {text}", n.sources))
@@ -333,30 +345,33 @@ def _md_numbers(m: _Md) -> list[str]:
 
 
 def _md_entities(m: _Md) -> list[str]:
-    lines = []
+    """Who and where; the compact brief keeps the names two or more reports give, without titles
+    (a title two sources give differently is a difference)."""
+    items = []
     for e in m.brief.entities:
+        if not m.full and len(e.sources) < 2:
+            continue
         aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
         also = f" · also {', '.join(md_escape(a) for a in aliases)}" if aliases else ""
-        lines.append(m.line(f"**{md_escape(e.name)}** · {md_escape(e.kind)}{also}", e.sources))
-        lines += [m.line(md_escape(r.text), r.sources, "  ") for r in e.roles]
-    return lines
+        roles = [m.line(md_escape(r.text), r.sources, "  ") for r in e.roles] if m.full else []
+        items.append("\n".join([m.line(f"**{md_escape(e.name)}** · {md_escape(e.kind)}{also}", e.sources), *roles]))
+    return items
 
 
 def _md_differences(m: _Md) -> list[str]:
-    lines = []
+    items = []
     for d in m.brief.disagreements:
         kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
-        lines.append(f"- **{md_escape(d.about)}** · *{md_escape(kind)}*")
+        lines = [f"- **{md_escape(d.about)}** · *{md_escape(kind)}*"]
         for k, v in enumerate(d.variants):
             when = f" *({md_escape(_evolution(d, k))})*" if d.evolution else ""
             lines.append(m.line(md_escape(v.value) + when, v.sources, "  "))
-    return lines
+        items.append("\n".join(lines))
+    return items
 
 
 def _md_single(m: _Md) -> list[str]:
-    if not m.brief.single_source:
-        return []
-    lines = ["*Reported by one source only (its copies do not count as confirmation).*", ""]
+    lines = []
     for s in m.brief.single_source:
         copies = _copies(m.brief, s.source)
         also = f" ({_also_in(copies)} {m.cite(copies)})" if copies else ""
@@ -370,50 +385,122 @@ def _md_sources(m: _Md) -> list[str]:
 
 def _md_source(m: _Md, s: Source) -> str:
     url = _web_url(s.url)
+    one_language = len({x.language for x in m.brief.sources}) == 1
     parts = [
-        f"{md_escape(s.outlet) or 'Unknown outlet'} — {md_escape(s.title) or '(untitled)'}",
+        " — ".join(x for x in (md_escape(s.outlet) or ("Unknown outlet" if m.full else ""),
+                                md_escape(s.title) or "(untitled)") if x),
         md_escape(_published(s)),
-        md_escape(s.language),
+        "" if one_language and not m.full else md_escape(s.language),
         f"<{url}>" if url else (f"{md_escape(s.url)} (not a web link)" if s.url else ""),
         f"*{lineage[0]}* {m.cite([lineage[1]])}" if (lineage := _lineage(s)) else "",
     ]
     return f'- <a id="{m.prefix}{s.id}"></a>**\\[{s.id}\\]** ' + " · ".join(p for p in parts if p)
 
 
-_MD_SECTIONS: tuple[tuple[str, Callable[[_Md], list[str]]], ...] = (
-    ("Summary", _md_summary),
-    ("Key facts", _md_facts),
-    ("Timeline", _md_timeline),
-    ("Who said what", _md_quotes),
-    ("Numbers", _md_numbers),
-    ("Names", _md_entities),
-    ("Where sources differ", _md_differences),
-    ("Single-source claims", _md_single),
-    ("Sources", _md_sources),
+# An editor's order: what happened, where the sources differ, the facts, who said what, then the
+# reference sections. (title, items, how items join, a line before the items)
+_MD_SECTIONS: tuple[tuple[str, Callable[[_Md], list[str]], str, str], ...] = (
+    ("Summary", _md_summary, " ", ""),
+    ("Where sources differ", _md_differences, "\n", ""),
+    ("Key facts", _md_facts, "\n", ""),
+    ("Who said what", _md_quotes, "\n", ""),
+    ("Timeline", _md_timeline, "\n", ""),
+    ("Numbers", _md_numbers, "\n", ""),
+    ("Names", _md_entities, "\n", ""),
+    ("Single-source claims", _md_single, "\n",
+     "*Reported by one source only (its copies do not count as confirmation).*\n\n"),
+    ("Sources", _md_sources, "\n", ""),
 )
 
 
-def to_markdown(brief: Brief, *, anchor_prefix: str = "source-") -> str:
+def to_markdown(brief: Brief, *, anchor_prefix: str = "source-", full: bool = False) -> str:
     """The brief as Markdown; empty sections are left out.
+
+    By default the brief is compact: at most half as long as the reports it sums up
+    (:data:`BRIEF_SHARE`), beyond what every brief has: the headline, the lead's first
+    sentence and the list of sources. Sections are filled in an editor's order (the
+    summary, where sources differ, the key facts, the quotes several sources give, the
+    timeline, numbers and names two reports give, the single-source claims) while they
+    fit, and a section that is cut says how many items the full brief has more. ``full=True`` gives every
+    item: each quotation with its wordings, every number, name and title.
 
     Citations link to ``<a id="source-n">`` anchors in the source list (GitHub
     keeps such anchors). ``anchor_prefix`` keeps anchors unique when several
     briefs share one document.
     """
-    m = _Md(brief, anchor_prefix)
-    blocks = [f"# {md_escape(brief.headline) or 'Untitled story'}", md_escape(_coverage(brief))]
-    for title, section in _MD_SECTIONS:
-        lines = section(m)
-        if any(lines):
-            blocks.append(f"## {title}\n\n" + "\n".join(lines))
+    m = _Md(brief, anchor_prefix, full)
+    head = f"# {md_escape(brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(brief))}"
+    sections = [(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS]
+    shown = {title: (len(items), False) for title, items, _, _ in sections}
+    if not full:
+        shown = _within(sections, _budget(brief) - len(head))
+    blocks = [head]
+    for title, items, join, preface in sections:
+        k, note = shown[title]
+        kept = items[:k] + ([_more_note(items[:k], len(items) - k, join)] if note else [])
+        if any(kept):
+            blocks.append(f"## {title}\n\n{preface if k else ''}" + join.join(kept))
     return "\n\n".join(blocks) + "\n"
 
 
-def to_markdown_many(briefs: Sequence[Brief]) -> str:
+def _more_note(kept: list[str], more: int, join: str) -> str:
+    """The line that ends a cut section (a paragraph of its own, not part of a list item)."""
+    note = f"*{more} {'more ' if kept else ''}in the full brief (`--full`).*"
+    return f"\n{join.strip()}{note}" if kept else note
+
+
+def compact_counts(brief: Brief) -> dict[str, int]:
+    """Per section title, how many of its items the compact brief shows (see :func:`to_markdown`;
+    the HTML brief shows the same first and folds the rest)."""
+    m = _Md(brief, "source-", full=False)
+    head = f"# {md_escape(brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(brief))}"
+    shown = _within([(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS],
+                    _budget(brief) - len(head))
+    return {title: k for title, (k, _) in shown.items()}
+
+
+def _budget(brief: Brief) -> float:
+    """How long the compact brief may be: a share of its reports' length, when known."""
+    length = sum(s.length or 0 for s in brief.sources)
+    return BRIEF_SHARE * length if length else math.inf
+
+
+def _within(sections: list[tuple[str, list[str], str, str]], budget: float) -> dict[str, tuple[int, bool]]:
+    """How many items of each section fit the budget, and whether the line that says how many
+    more the full brief has fits after them: the sources and the lead's first sentence whole,
+    then each section's items in order while they fit."""
+    def size(title: str, items: list[str], join: str, preface: str) -> int:
+        return len(f"\n\n## {title}\n\n{preface}") + len(join.join(items)) if items else 0
+
+    used = sum(size(*x) for x in sections if x[0] == "Sources")
+    shown = {}
+    for title, items, join, preface in sections:
+        if title == "Sources":
+            shown[title] = (len(items), False)
+            continue
+        kept: list[str] = []
+        for item in items:
+            grown = size(title, kept + [item], join, preface) - size(title, kept, join, preface)
+            if used + grown > budget - _MORE_NOTE and (kept or title != "Summary"):
+                break
+            used += grown
+            kept.append(item)
+        note = False
+        if len(kept) < len(items):
+            grown = size(title, kept + [_more_note(kept, len(items) - len(kept), join)], join, preface if kept else "") \
+                - size(title, kept, join, preface)
+            note = used + grown <= budget
+            used += grown if note else 0
+        shown[title] = (len(kept), note)
+    return shown
+
+
+def to_markdown_many(briefs: Sequence[Brief], *, full: bool = False) -> str:
     """Several briefs in one document, separated by a horizontal rule; anchors stay unique."""
     if len(briefs) == 1:
-        return to_markdown(briefs[0])
-    return "\n---\n\n".join(to_markdown(b, anchor_prefix=f"story{k}-source-") for k, b in enumerate(briefs, 1))
+        return to_markdown(briefs[0], full=full)
+    return "\n---\n\n".join(to_markdown(b, anchor_prefix=f"story{k}-source-", full=full)
+                            for k, b in enumerate(briefs, 1))
 
 
 # ---------------------------------------------------------------------------------------- HTML
