@@ -31,7 +31,7 @@ from newsfuse.brief.model import (
     ValueVariant,
     Variant,
 )
-from newsfuse.brief.render import (BRIEF_SHARE, date_range, md_escape, to_html, to_json, to_markdown,
+from newsfuse.brief.render import (BRIEF_SHARE, compact_counts, date_range, md_escape, to_html, to_json, to_markdown,
                                    to_markdown_many)
 
 SCRIPT = "<script>window.__pwned=1;alert(1)</script>"
@@ -160,7 +160,7 @@ def minimal_brief(headline: str = "A quiet story", **kw) -> Brief:
 VOID = {"meta", "br", "hr", "img", "input", "link", "wbr", "col", "area", "base", "source", "embed"}
 PAGE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "nav", "footer", "article", "header",
              "section", "h1", "h2", "p", "ul", "ol", "li", "a", "span", "strong", "blockquote", "time", "div",
-             "table", "thead", "tbody", "tr", "th", "td"}  # fmt: skip
+             "table", "thead", "tbody", "tr", "th", "td", "details", "summary"}  # fmt: skip
 MD_TAGS = {"h1", "h2", "p", "ul", "li", "a", "strong", "em", "hr"}
 
 
@@ -484,7 +484,7 @@ def test_html_citations_point_at_sources() -> None:
 def test_html_sections_and_labels() -> None:
     out = to_html([hostile_brief()])
     assert re.findall(r'<section class="([\w-]+)"><h2>', out) == [
-        "summary", "key-facts", "timeline", "quotes", "numbers", "entities", "differences", "single-source",
+        "summary", "differences", "key-facts", "quotes", "timeline", "numbers", "entities", "single-source",
         "sources"]  # fmt: skip
     assert '<p class="coverage">5 reports from 4 independent sources, 6–7 March 2025</p>' in out
     assert out.count('<div class="differ"><p class="label">Sources differ · ') == 3
@@ -494,6 +494,20 @@ def test_html_sections_and_labels() -> None:
     assert '<td class="value">20–21 days</td><td class="written">about three weeks</td>' in out
     assert '<span class="url unsafe">javascript:alert(1)</span> (not a web link)' in out
     assert 'href="https://baywire.example/news/2025/03/06/bridge?ref=feed&amp;src=rss"' in out
+
+
+def test_html_shows_the_compact_brief_first_and_folds_the_rest() -> None:
+    b = hostile_brief()
+    for s in b.sources:
+        s.length = 1200
+    out, md, shown = to_html([b]), to_markdown(b), compact_counts(b)
+    timeline = out.split('<section class="timeline">')[1].split("</section>")[0]
+    first, rest = timeline.split('<details class="more">')
+    assert first.count("<li>") == shown["Timeline"] == md_section(md, "Timeline").count("- **") == 1
+    assert rest.startswith(f"<summary>{len(b.timeline) - 1} more</summary>") and rest.count("<li>") == len(b.timeline) - 1
+    quotes = out.split('<section class="quotes">')[1].split("</section>")[0]
+    assert quotes.count("<blockquote>") == len(b.quotes)  # folded, never dropped
+    assert "<summary>Each wording</summary>" in quotes  # a quotation's wordings are folded beneath it
 
 
 def test_html_omits_empty_sections() -> None:

@@ -317,11 +317,16 @@ def _md_timeline(m: _Md) -> list[str]:
     return [m.line(f"**{md_escape(_when(t.date))}** — {md_escape(t.text)}", t.sources) for t in m.brief.timeline]
 
 
+def _compact_quote(q: QuoteGroup) -> bool:
+    """Whether the compact brief gives a quote: direct words two independent sources give."""
+    return q.direct and q.independent_support >= 2
+
+
 def _md_quotes(m: _Md) -> list[str]:
     """Who said what; the compact brief keeps the direct quotes two independent sources give."""
     items = []
     for q in m.brief.quotes:
-        if not m.full and not (q.direct and q.independent_support >= 2):
+        if not m.full and not _compact_quote(q):
             continue
         who = f"**{md_escape(q.speaker) if q.speaker else 'Unattributed'}**"
         via = f" via {md_escape(q.channel)}" if q.channel else ""
@@ -548,38 +553,45 @@ class _Html:
         items = "".join(f"<li>“{_e(v.text)}”{self.cite(v.sources, v.spans)}</li>" for v in variants)
         return f'<ul class="variants" aria-label="wordings">{items}</ul>'
 
+    @staticmethod
+    def folded(label: str, body: str) -> str:
+        """``body`` folded beneath ``label`` (our own words), or nothing when there is no body."""
+        return f'<details class="more"><summary>{label}</summary>{body}</details>' if body else ""
+
 
 def _tag(html_text: str, cls: str = "") -> str:
     """A small pill label; ``html_text`` is already escaped (or our own words)."""
     return f'<span class="{" ".join(("tag", cls)).strip()}">{html_text}</span>'
 
 
-def _html_summary(h: _Html) -> str:
-    sentences = " ".join(f"<span>{_e(s.text)}</span>{h.cite(s.sources, s.spans)}" for s in h.brief.summary)
-    return f'<p class="lede">{sentences}</p>' if sentences else ""
+# Each section gives its items as (HTML, whether the compact brief may show it), most important
+# first, and wraps a run of items in its container.
+
+def _html_summary(h: _Html) -> list[tuple[str, bool]]:
+    return [(f"<span>{_e(s.text)}</span>{h.cite(s.sources, s.spans)}", True) for s in h.brief.summary]
 
 
-def _html_facts(h: _Html) -> str:
-    items = [
-        f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
-        f"{_tag(_support(c.independent_support, 'confirmed', len(c.sources)), 'ok')}{h.variants(c.variants)}</li>"
+def _html_facts(h: _Html) -> list[tuple[str, bool]]:
+    return [
+        (f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
+         f"{_tag(_support(c.independent_support, 'confirmed', len(c.sources)), 'ok')}"
+         f"{h.folded('How each source says it', h.variants(c.variants))}</li>", True)
         for c in h.brief.claims
         if c.independent_support >= 2
     ]
-    return f'<ul class="facts">{"".join(items)}</ul>' if items else ""
 
 
-def _html_timeline(h: _Html) -> str:
+def _html_timeline(h: _Html) -> list[tuple[str, bool]]:
     items = []
     for t in h.brief.timeline:
         iso = f' datetime="{_e(t.date)}"' if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.date or "") else ""
         when = f"<time{iso}>{_e(_when(t.date))}</time>"
-        items.append(f"<li>{when}<span>{_e(t.text)}{h.cite(t.sources, t.spans)}</span></li>")
-    return f'<ol class="timeline">{"".join(items)}</ol>' if items else ""
+        items.append((f"<li>{when}<span>{_e(t.text)}{h.cite(t.sources, t.spans)}</span></li>", True))
+    return items
 
 
-def _html_quotes(h: _Html) -> str:
-    return "".join(_html_quote(h, q) for q in h.brief.quotes)
+def _html_quotes(h: _Html) -> list[tuple[str, bool]]:
+    return [(_html_quote(h, q), _compact_quote(q)) for q in h.brief.quotes]
 
 
 def _html_quote(h: _Html, q: QuoteGroup) -> str:
@@ -592,63 +604,61 @@ def _html_quote(h: _Html, q: QuoteGroup) -> str:
     spans = [sp for v in q.variants for sp in v.spans]
     return (
         f'<div class="quote"><p class="who">{who}{via}{kind}{support}</p>'
-        f"<blockquote>{said}{h.cite(_quote_sources(q), spans)}</blockquote>{h.variants(q.variants)}</div>"
+        f"<blockquote>{said}{h.cite(_quote_sources(q), spans)}</blockquote>"
+        f"{h.folded('Each wording', h.variants(q.variants))}</div>"
     )
 
 
-def _html_numbers(h: _Html) -> str:
-    rows = [
-        f'<tr><td>{_e(n.what)}</td><td class="value">{_e(_number(n))}</td>'
-        f'<td class="written">{_e(_as_written(n))}</td><td>{h.cite(n.sources)}</td></tr>'
+def _html_numbers(h: _Html) -> list[tuple[str, bool]]:
+    return [
+        (f'<tr><td>{_e(n.what)}</td><td class="value">{_e(_number(n))}</td>'
+         f'<td class="written">{_e(_as_written(n))}</td><td>{h.cite(n.sources)}</td></tr>', len(n.sources) >= 2)
         for n in h.brief.numbers
     ]
-    if not rows:
-        return ""
+
+
+def _html_number_table(h: _Html, rows: list[str]) -> str:
     head = "<thead><tr><th>What</th><th>Value</th><th>As written</th><th>Sources</th></tr></thead>"
     return f'<table class="numbers">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
-def _html_entities(h: _Html) -> str:
+def _html_entities(h: _Html) -> list[tuple[str, bool]]:
     items = []
     for e in h.brief.entities:
         aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
         also = f' <span class="also">also {_e(", ".join(aliases))}</span>' if aliases else ""
         roles = "".join(f"<li>{_e(r.text)}{h.cite(r.sources, r.spans)}</li>" for r in e.roles)
         roles = f'<ul class="variants" aria-label="roles">{roles}</ul>' if roles else ""
-        items.append(f"<li><strong>{_e(e.name)}</strong> {_tag(_e(e.kind))}{also}{h.cite(e.sources)}{roles}</li>")
-    return f'<ul class="entities">{"".join(items)}</ul>' if items else ""
+        items.append((f"<li><strong>{_e(e.name)}</strong> {_tag(_e(e.kind))}{also}{h.cite(e.sources)}{roles}</li>",
+                      len(e.sources) >= 2))
+    return items
 
 
-def _html_differences(h: _Html) -> str:
+def _html_differences(h: _Html) -> list[tuple[str, bool]]:
     boxes = []
     for d in h.brief.disagreements:
         values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}"
                          f"{f' {_tag(_e(_evolution(d, k)))}' if d.evolution else ''}</li>"
                          for k, v in enumerate(d.variants))
         kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
-        boxes.append(
+        boxes.append((
             f'<div class="differ"><p class="label">Sources differ · {_e(kind)}</p>'
-            f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>'
-        )
-    return "".join(boxes)
+            f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>', True))
+    return boxes
 
 
-def _html_single(h: _Html) -> str:
+def _html_single(h: _Html) -> list[tuple[str, bool]]:
     items = []
     for s in h.brief.single_source:
         copies = _copies(h.brief, s.source)
         also = f' <span class="also">{_also_in(copies)} {h.cite(copies)}</span>' if copies else ""
         label = '<span class="label">One source only</span>'
-        items.append(f"<li>{label} {_e(s.text)}{h.cite([s.source], s.spans)}{also}</li>")
-    if not items:
-        return ""
-    note = '<p class="note">Reported by one source only; its copies do not count as confirmation.</p>'
-    return f'{note}<ul class="single">{"".join(items)}</ul>'
+        items.append((f"<li>{label} {_e(s.text)}{h.cite([s.source], s.spans)}{also}</li>", True))
+    return items
 
 
-def _html_sources(h: _Html) -> str:
-    items = "".join(_html_source(h, s) for s in h.brief.sources)
-    return f'<ol class="sources">{items}</ol>' if items else ""
+def _html_sources(h: _Html) -> list[tuple[str, bool]]:
+    return [(_html_source(h, s), True) for s in h.brief.sources]
 
 
 def _html_source(h: _Html, s: Source) -> str:
@@ -667,26 +677,39 @@ def _html_source(h: _Html, s: Source) -> str:
     )
 
 
-_HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html], str]], ...] = (
-    ("Summary", "summary", _html_summary),
-    ("Key facts", "key-facts", _html_facts),
-    ("Timeline", "timeline", _html_timeline),
-    ("Who said what", "quotes", _html_quotes),
-    ("Numbers", "numbers", _html_numbers),
-    ("Names", "entities", _html_entities),
-    ("Where sources differ", "differences", _html_differences),
-    ("Single-source claims", "single-source", _html_single),
-    ("Sources", "sources", _html_sources),
+def _wrap(tag: str, cls: str, before: str = "") -> Callable[[_Html, list[str]], str]:
+    return lambda h, items: f'{before}<{tag} class="{cls}">{"".join(items)}</{tag}>'
+
+
+_SINGLE_NOTE = '<p class="note">Reported by one source only; its copies do not count as confirmation.</p>'
+
+# The Markdown brief's sections, in its order: (title, class, items, container)
+_HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html], list[tuple[str, bool]]],
+                            Callable[[_Html, list[str]], str]], ...] = (
+    ("Summary", "summary", _html_summary, lambda h, items: f'<p class="lede">{" ".join(items)}</p>'),
+    ("Where sources differ", "differences", _html_differences, lambda h, items: "".join(items)),
+    ("Key facts", "key-facts", _html_facts, _wrap("ul", "facts")),
+    ("Who said what", "quotes", _html_quotes, lambda h, items: "".join(items)),
+    ("Timeline", "timeline", _html_timeline, _wrap("ol", "timeline")),
+    ("Numbers", "numbers", _html_numbers, _html_number_table),
+    ("Names", "entities", _html_entities, _wrap("ul", "entities")),
+    ("Single-source claims", "single-source", _html_single, _wrap("ul", "single", _SINGLE_NOTE)),
+    ("Sources", "sources", _html_sources, _wrap("ol", "sources")),
 )
 
 
 def _html_story(brief: Brief, story: int) -> str:
+    """One story: each section shows what the compact Markdown brief shows, and folds the rest."""
     h = _Html(brief, story)
-    sections = [
-        f'<section class="{cls}"><h2>{title}</h2>{body}</section>'
-        for title, cls, render in _HTML_SECTIONS
-        if (body := render(h))
-    ]
+    shown = compact_counts(brief)
+    sections = []
+    for title, cls, render, wrap in _HTML_SECTIONS:
+        items = render(h)
+        first = [k for k, (_, compact) in enumerate(items) if compact][: shown.get(title, len(items))]
+        rest = [x for k, (x, _) in enumerate(items) if k not in set(first)]
+        body = (wrap(h, [items[k][0] for k in first]) if first else "") + h.folded(f"{len(rest)} more", wrap(h, rest) if rest else "")
+        if body:
+            sections.append(f'<section class="{cls}"><h2>{title}</h2>{body}</section>')
     return (
         f'<article class="story" id="story-{story}"><header><h1>{_e(brief.headline) or "Untitled story"}</h1>'
         f'<p class="coverage">{_e(_coverage(brief))}</p></header>\n' + "\n".join(sections) + "</article>"
@@ -749,6 +772,8 @@ td.written { color: var(--muted); font-style: italic; }
 .differ .about { margin: .1rem 0 0; font-weight: 600; }
 .differ ul { margin: .2rem 0; }
 .note { color: var(--muted); font-size: .9rem; margin: 0 0 .5rem; }
+details.more > summary { color: var(--link); cursor: pointer; font-size: .9rem; margin: .3rem 0; }
+li details.more > summary { color: var(--muted); font-size: .8rem; }
 .single { list-style: none; padding: 0; }
 .single li { border-left: 4px solid var(--single); background: var(--single-bg); padding: .45rem .9rem;
   border-radius: 0 6px 6px 0; }
