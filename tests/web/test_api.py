@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsfuse.brief.model import Brief, Claim, Disagreement, Source, TimelineItem, ValueVariant, Variant
+from newsfuse.brief.render import compact_view
 from newsfuse.store import Store
 
 from . import FERRY_HEADLINE, SEED_HEADLINE, primed_store, story_id
@@ -155,6 +156,21 @@ def test_story_page_has_brief_chart_matrix_and_sources(client: TestClient, ids: 
     n, start, end = brief.summary[0].spans[0]
     assert f'data-n="{n}" data-spans="{start}-{end}' in page
     assert "<script>" not in page.replace('<script src="/static/app.js', "")
+
+
+def test_story_page_shows_the_compact_brief_first(client: TestClient, ids: dict[str, str],
+                                                 briefs: dict[str, Brief]) -> None:
+    """What the compact Markdown brief shows comes first; the rest is folded, never dropped."""
+    brief = briefs["seed"]
+    view = compact_view(brief)
+    page = client.get(f"/stories/{ids['seed']}").text
+    quotes = page.split('<section id="quotes"')[1].split("</section>")[0]
+    first, _, folded = quotes.partition('<details class="more">')
+    shown, rest = view["Who said what"]
+    assert first.count("<blockquote>") == len(shown) and folded.count("<blockquote>") == len(rest) > 0
+    assert all(q.direct and q.independent_support >= 2 for q in shown)
+    names = page.split('<section id="names"')[1].split("</section>")[0]
+    assert names.count("<strong>") == len(brief.entities)
 
 
 def test_source_page_marks_the_cited_sentence(client: TestClient, ids: dict[str, str], briefs: dict[str, Brief]) -> None:

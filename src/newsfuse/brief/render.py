@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterable, Sequence
 from string import Template
 from typing import Any
 
-from .model import Brief, Disagreement, NumberFact, QuoteGroup, Source, Span
+from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
+                    Statement, TimelineItem)
 
-__all__ = ["compact_counts", "date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
+__all__ = ["compact_counts", "compact_view", "date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
 
 # ---------------------------------------------------------------------------------------- JSON
 
@@ -322,6 +323,16 @@ def _compact_quote(q: QuoteGroup) -> bool:
     return q.direct and q.independent_support >= 2
 
 
+def _compact_number(n: NumberFact) -> bool:
+    """Whether the compact brief gives a figure: two reports give it."""
+    return len(n.sources) >= 2
+
+
+def _compact_entity(e: EntityFact) -> bool:
+    """Whether the compact brief gives a name: two reports give it."""
+    return len(e.sources) >= 2
+
+
 def _md_quotes(m: _Md) -> list[str]:
     """Who said what; the compact brief keeps the direct quotes two independent sources give."""
     items = []
@@ -341,7 +352,7 @@ def _md_numbers(m: _Md) -> list[str]:
     """Each figure; the compact brief keeps those two or more reports give."""
     lines = []
     for n in m.brief.numbers:
-        if not m.full and len(n.sources) < 2:
+        if not m.full and not _compact_number(n):
             continue
         value, written = md_escape(_number(n)), _as_written(n)
         text = " ".join(x for x in (value, f"(“{md_escape(written)}”)" if written else "") if x)
@@ -354,7 +365,7 @@ def _md_entities(m: _Md) -> list[str]:
     (a title two sources give differently is a difference)."""
     items = []
     for e in m.brief.entities:
-        if not m.full and len(e.sources) < 2:
+        if not m.full and not _compact_entity(e):
             continue
         aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
         also = f" · also {', '.join(md_escape(a) for a in aliases)}" if aliases else ""
@@ -464,6 +475,24 @@ def compact_counts(brief: Brief) -> dict[str, int]:
     return {title: k for title, (k, _) in shown.items()}
 
 
+def compact_view(brief: Brief) -> dict[str, tuple[list[Any], list[Any]]]:
+    """Per section title, (the items the compact brief shows, the others in the brief's order):
+    for views that show the compact brief first and fold the rest (the web page)."""
+    shown = compact_counts(brief)
+    pools: dict[str, tuple[Sequence[Any], Callable[[Any], bool]]] = {
+        "Summary": (brief.summary, bool), "Where sources differ": (brief.disagreements, bool),
+        "Key facts": ([c for c in brief.claims if c.independent_support >= 2], bool),
+        "Who said what": (brief.quotes, _compact_quote), "Timeline": (brief.timeline, bool),
+        "Numbers": (brief.numbers, _compact_number), "Names": (brief.entities, _compact_entity),
+        "Single-source claims": (brief.single_source, bool), "Sources": (brief.sources, bool),
+    }
+    out = {}
+    for title, (items, compact) in pools.items():
+        first = [x for x in items if compact(x)][: shown[title]]
+        out[title] = (first, [x for x in items if not any(x is y for y in first)])
+    return out
+
+
 def _budget(brief: Brief) -> float:
     """How long the compact brief may be: a share of its reports' length, when known."""
     length = sum(s.length or 0 for s in brief.sources)
@@ -564,34 +593,21 @@ def _tag(html_text: str, cls: str = "") -> str:
     return f'<span class="{" ".join(("tag", cls)).strip()}">{html_text}</span>'
 
 
-# Each section gives its items as (HTML, whether the compact brief may show it), most important
-# first, and wraps a run of items in its container.
+# Each section renders one item; the compact view (:func:`compact_view`) says which come first.
 
-def _html_summary(h: _Html) -> list[tuple[str, bool]]:
-    return [(f"<span>{_e(s.text)}</span>{h.cite(s.sources, s.spans)}", True) for s in h.brief.summary]
-
-
-def _html_facts(h: _Html) -> list[tuple[str, bool]]:
-    return [
-        (f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
-         f"{_tag(_support(c.independent_support, 'confirmed', len(c.sources)), 'ok')}"
-         f"{h.folded('How each source says it', h.variants(c.variants))}</li>", True)
-        for c in h.brief.claims
-        if c.independent_support >= 2
-    ]
+def _html_sentence(h: _Html, s: Statement) -> str:
+    return f"<span>{_e(s.text)}</span>{h.cite(s.sources, s.spans)}"
 
 
-def _html_timeline(h: _Html) -> list[tuple[str, bool]]:
-    items = []
-    for t in h.brief.timeline:
-        iso = f' datetime="{_e(t.date)}"' if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.date or "") else ""
-        when = f"<time{iso}>{_e(_when(t.date))}</time>"
-        items.append((f"<li>{when}<span>{_e(t.text)}{h.cite(t.sources, t.spans)}</span></li>", True))
-    return items
+def _html_fact(h: _Html, c: Claim) -> str:
+    return (f"<li>{_e(c.text)}{h.cite(c.sources, c.spans)} "
+            f"{_tag(_support(c.independent_support, 'confirmed', len(c.sources)), 'ok')}"
+            f"{h.folded('How each source says it', h.variants(c.variants))}</li>")
 
 
-def _html_quotes(h: _Html) -> list[tuple[str, bool]]:
-    return [(_html_quote(h, q), _compact_quote(q)) for q in h.brief.quotes]
+def _html_moment(h: _Html, t: TimelineItem) -> str:
+    iso = f' datetime="{_e(t.date)}"' if re.fullmatch(r"\d{4}-\d{2}-\d{2}", t.date or "") else ""
+    return f"<li><time{iso}>{_e(_when(t.date))}</time><span>{_e(t.text)}{h.cite(t.sources, t.spans)}</span></li>"
 
 
 def _html_quote(h: _Html, q: QuoteGroup) -> str:
@@ -609,12 +625,9 @@ def _html_quote(h: _Html, q: QuoteGroup) -> str:
     )
 
 
-def _html_numbers(h: _Html) -> list[tuple[str, bool]]:
-    return [
-        (f'<tr><td>{_e(n.what)}</td><td class="value">{_e(_number(n))}</td>'
-         f'<td class="written">{_e(_as_written(n))}</td><td>{h.cite(n.sources)}</td></tr>', len(n.sources) >= 2)
-        for n in h.brief.numbers
-    ]
+def _html_number(h: _Html, n: NumberFact) -> str:
+    return (f'<tr><td>{_e(n.what)}</td><td class="value">{_e(_number(n))}</td>'
+            f'<td class="written">{_e(_as_written(n))}</td><td>{h.cite(n.sources)}</td></tr>')
 
 
 def _html_number_table(h: _Html, rows: list[str]) -> str:
@@ -622,43 +635,27 @@ def _html_number_table(h: _Html, rows: list[str]) -> str:
     return f'<table class="numbers">{head}<tbody>{"".join(rows)}</tbody></table>'
 
 
-def _html_entities(h: _Html) -> list[tuple[str, bool]]:
-    items = []
-    for e in h.brief.entities:
-        aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
-        also = f' <span class="also">also {_e(", ".join(aliases))}</span>' if aliases else ""
-        roles = "".join(f"<li>{_e(r.text)}{h.cite(r.sources, r.spans)}</li>" for r in e.roles)
-        roles = f'<ul class="variants" aria-label="roles">{roles}</ul>' if roles else ""
-        items.append((f"<li><strong>{_e(e.name)}</strong> {_tag(_e(e.kind))}{also}{h.cite(e.sources)}{roles}</li>",
-                      len(e.sources) >= 2))
-    return items
+def _html_entity(h: _Html, e: EntityFact) -> str:
+    aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
+    also = f' <span class="also">also {_e(", ".join(aliases))}</span>' if aliases else ""
+    roles = "".join(f"<li>{_e(r.text)}{h.cite(r.sources, r.spans)}</li>" for r in e.roles)
+    roles = f'<ul class="variants" aria-label="roles">{roles}</ul>' if roles else ""
+    return f"<li><strong>{_e(e.name)}</strong> {_tag(_e(e.kind))}{also}{h.cite(e.sources)}{roles}</li>"
 
 
-def _html_differences(h: _Html) -> list[tuple[str, bool]]:
-    boxes = []
-    for d in h.brief.disagreements:
-        values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}"
-                         f"{f' {_tag(_e(_evolution(d, k)))}' if d.evolution else ''}</li>"
-                         for k, v in enumerate(d.variants))
-        kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
-        boxes.append((
-            f'<div class="differ"><p class="label">Sources differ · {_e(kind)}</p>'
-            f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>', True))
-    return boxes
+def _html_difference(h: _Html, d: Disagreement) -> str:
+    values = "".join(f"<li>{_e(v.value)}{h.cite(v.sources, v.spans)}"
+                     f"{f' {_tag(_e(_evolution(d, k)))}' if d.evolution else ''}</li>"
+                     for k, v in enumerate(d.variants))
+    kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
+    return (f'<div class="differ"><p class="label">Sources differ · {_e(kind)}</p>'
+            f'<p class="about">{_e(d.about)}</p><ul>{values}</ul></div>')
 
 
-def _html_single(h: _Html) -> list[tuple[str, bool]]:
-    items = []
-    for s in h.brief.single_source:
-        copies = _copies(h.brief, s.source)
-        also = f' <span class="also">{_also_in(copies)} {h.cite(copies)}</span>' if copies else ""
-        label = '<span class="label">One source only</span>'
-        items.append((f"<li>{label} {_e(s.text)}{h.cite([s.source], s.spans)}{also}</li>", True))
-    return items
-
-
-def _html_sources(h: _Html) -> list[tuple[str, bool]]:
-    return [(_html_source(h, s), True) for s in h.brief.sources]
+def _html_single(h: _Html, s: SingleSource) -> str:
+    copies = _copies(h.brief, s.source)
+    also = f' <span class="also">{_also_in(copies)} {h.cite(copies)}</span>' if copies else ""
+    return f'<li><span class="label">One source only</span> {_e(s.text)}{h.cite([s.source], s.spans)}{also}</li>'
 
 
 def _html_source(h: _Html, s: Source) -> str:
@@ -681,33 +678,35 @@ def _wrap(tag: str, cls: str, before: str = "") -> Callable[[_Html, list[str]], 
     return lambda h, items: f'{before}<{tag} class="{cls}">{"".join(items)}</{tag}>'
 
 
+def _joined(sep: str, tag: str = "") -> Callable[[_Html, list[str]], str]:
+    return lambda h, items: f'<{tag}>{sep.join(items)}</{tag.split()[0]}>' if tag else sep.join(items)
+
+
 _SINGLE_NOTE = '<p class="note">Reported by one source only; its copies do not count as confirmation.</p>'
 
-# The Markdown brief's sections, in its order: (title, class, items, container)
-_HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html], list[tuple[str, bool]]],
-                            Callable[[_Html, list[str]], str]], ...] = (
-    ("Summary", "summary", _html_summary, lambda h, items: f'<p class="lede">{" ".join(items)}</p>'),
-    ("Where sources differ", "differences", _html_differences, lambda h, items: "".join(items)),
-    ("Key facts", "key-facts", _html_facts, _wrap("ul", "facts")),
-    ("Who said what", "quotes", _html_quotes, lambda h, items: "".join(items)),
-    ("Timeline", "timeline", _html_timeline, _wrap("ol", "timeline")),
-    ("Numbers", "numbers", _html_numbers, _html_number_table),
-    ("Names", "entities", _html_entities, _wrap("ul", "entities")),
+# The Markdown brief's sections, in its order: (title, class, one item, container of a run of items)
+_HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html, Any], str], Callable[[_Html, list[str]], str]], ...] = (
+    ("Summary", "summary", _html_sentence, _joined(" ", 'p class="lede"')),
+    ("Where sources differ", "differences", _html_difference, _joined("")),
+    ("Key facts", "key-facts", _html_fact, _wrap("ul", "facts")),
+    ("Who said what", "quotes", _html_quote, _joined("")),
+    ("Timeline", "timeline", _html_moment, _wrap("ol", "timeline")),
+    ("Numbers", "numbers", _html_number, _html_number_table),
+    ("Names", "entities", _html_entity, _wrap("ul", "entities")),
     ("Single-source claims", "single-source", _html_single, _wrap("ul", "single", _SINGLE_NOTE)),
-    ("Sources", "sources", _html_sources, _wrap("ol", "sources")),
+    ("Sources", "sources", _html_source, _wrap("ol", "sources")),
 )
 
 
 def _html_story(brief: Brief, story: int) -> str:
     """One story: each section shows what the compact Markdown brief shows, and folds the rest."""
     h = _Html(brief, story)
-    shown = compact_counts(brief)
+    view = compact_view(brief)
     sections = []
     for title, cls, render, wrap in _HTML_SECTIONS:
-        items = render(h)
-        first = [k for k, (_, compact) in enumerate(items) if compact][: shown.get(title, len(items))]
-        rest = [x for k, (x, _) in enumerate(items) if k not in set(first)]
-        body = (wrap(h, [items[k][0] for k in first]) if first else "") + h.folded(f"{len(rest)} more", wrap(h, rest) if rest else "")
+        first, rest = view[title]
+        body = (wrap(h, [render(h, x) for x in first]) if first else "") + \
+            h.folded(f"{len(rest)} more", wrap(h, [render(h, x) for x in rest]) if rest else "")
         if body:
             sections.append(f'<section class="{cls}"><h2>{title}</h2>{body}</section>')
     return (

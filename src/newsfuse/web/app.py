@@ -52,7 +52,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..brief.model import Brief, Source
-from ..brief.render import _as_written, _number, _published, _web_url, _when, date_range
+from ..brief.render import _as_written, _number, _published, _web_url, _when, compact_view, date_range
 from ..store import Hit, StoreError, StoreReadOnly, StoryRow
 from .chart import timeline_chart
 from .service import Pending, Ready, Service
@@ -332,7 +332,7 @@ def _html(app: FastAPI, service: Service, pages: Pages) -> None:
         return pages.render(request, "story.html", brief=brief, citer=citer, matrix=matrix(brief, citer),
                             chart=timeline_chart(brief), tree=source_tree(brief), languages=languages(brief),
                             by_id={s.id: s for s in brief.sources}, viewer=viewer,
-                            independent=brief.independent_sources)
+                            independent=brief.independent_sources, view=compact_view(brief))
 
     @app.get("/stories/{story_id}/sources/{n}", include_in_schema=False)
     def source_page(request: Request, story_id: str, n: int, hl: str = "") -> Response:
