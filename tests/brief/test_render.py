@@ -239,7 +239,7 @@ TOP = {"story_id", "headline", "first_seen", "last_seen", "summary", "claims", "
 # Nested keys: the PRODUCT.md fields, plus the extras model.py adds, listed here on purpose.
 NESTED = {
     "summary": ({"text", "sources"}, {"spans"}),
-    "claims": ({"text", "sources", "independent_support"}, {"variants", "spans", "confidence"}),
+    "claims": ({"text", "sources", "independent_support"}, {"variants", "spans", "confidence", "kind"}),
     "quotes": ({"speaker", "text", "variants"}, {"channel", "direct", "independent_support"}),
     "timeline": ({"date", "text", "sources"}, {"spans"}),
     "numbers": ({"what", "value", "unit", "sources"}, {"text", "low", "high"}),

@@ -206,3 +206,18 @@ def test_the_seeds_brief_is_at_most_half_as_long_as_the_seeds(seeds_brief, run) 
     full = run("brief", SEEDS, "--full").stdout
     assert len(full) > len(md) and "more in the full brief" not in full
     assert full.count("\n  - “") > md.count("\n  - “")  # the wordings of each quotation
+
+
+def test_background_has_its_own_section_and_stays_out_of_the_summary(seeds_brief) -> None:
+    """Crimea's annexation in 2014 is background to a call of December 2021; the call is news."""
+    b, _ = seeds_brief
+    kinds = {c.text: c.kind for c in b.claims if c.independent_support >= 2}
+    crimea = next(t for t in kinds if "Crimea" in t and "2014" in t)
+    assert kinds[crimea] == "background"
+    assert kinds[next(t for t in kinds if "spoke on the phone" in t)] == "news"
+    assert not any("2014" in s.text for s in b.summary)
+    md = to_markdown(b, full=True)
+    titles = re.findall(r"^## (.+)$", md, re.M)
+    assert titles.index("Key facts") < titles.index("Background") < titles.index("Timeline")
+    background = md.split("## Background\n")[1].split("\n## ")[0]
+    assert "Crimea" in background and "Crimea" not in md.split("## Key facts\n")[1].split("\n## ")[0]

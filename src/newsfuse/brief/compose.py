@@ -10,6 +10,7 @@ tell it (mean position in their articles).
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -27,6 +28,8 @@ from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGro
                     Statement, TimelineItem, ValueVariant, Variant)
 
 SUMMARY_SENTENCES = 5
+BACKGROUND_DAYS = 14  # a claim of days this long before the story's latest report is background
+LATE = 0.7  # ... and so is one without a day that its reports tell this far down (0 top, 1 end)
 MMR_LAMBDA = 0.7  # weight of importance against novelty
 SINGLE_SOURCE_MIN_WORDS = 8  # shorter lone sentences are transitions, not claims
 SAME_WORDING = 0.75  # share of words from which two sentences of one source's reports are one sentence
@@ -43,7 +46,10 @@ def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Br
     brief.texts = {c.sources.number[a.id]: a.text for a in story.articles}
     shared = [cl for cl in c.claims if c.support(cl) >= 2]
     brief.claims = _distinct([_claim(cl, c.sources) for cl in shared], shared)
-    brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c)]
+    now = max((a.base_date for a in analysis.articles if a.base_date), default=None)
+    for claim, cl in zip(brief.claims, shared):
+        claim.kind = "background" if _background(cl, now) else "news"
+    brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c, now)]
     brief.single_source = _single_source(c, {claim.text for claim in brief.claims})
     brief.quotes = _quotes(c)
     brief.timeline = _timeline(analysis, c.sources)
@@ -125,9 +131,22 @@ def _distinct(claims: list[Claim], aligned: list[AlignedClaim]) -> list[Claim]:
     return claims
 
 
-def _summary(c: Corroboration) -> list[AlignedClaim]:
-    """Maximal marginal relevance over the claims, then in the order the reports tell them."""
+def _background(cl: AlignedClaim, now: date | None) -> bool:
+    """Whether a claim tells of earlier events, not of the story: the days it gives are two
+    weeks or more before the story's latest report; or it gives no day and its reports tell it
+    near their end (where news writing puts the background), and not of what is to come."""
+    days = [t.last or t.value for u in cl.units for t in u.days if t.value]
+    if days and now is not None:
+        return min((now - d).days for d in days) >= BACKGROUND_DAYS
+    return not days and float(np.mean([u.position for u in cl.units])) >= LATE and cl.pivot.tense != "future"
+
+
+def _summary(c: Corroboration, now: date | None = None) -> list[AlignedClaim]:
+    """Maximal marginal relevance over the claims (news, not background, when there is news),
+    then in the order the reports tell them."""
     candidates = [cl for cl in c.claims if len(cl.units[cl.canonical].text.split()) >= 6]
+    news = [cl for cl in candidates if not _background(cl, now)]
+    candidates = news or candidates
     if not candidates:
         return []
     independent = max(len(set(c.sources.origin.values())), 1)

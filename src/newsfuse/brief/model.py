@@ -66,6 +66,7 @@ class Claim:
     variants: list[Variant] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
     confidence: float = 1.0  # the least probability, among its sources, that a source states the fact
+    kind: str = "news"  # news (what happened, its details, what was said of it) or background (earlier events)
 
 
 @dataclass(slots=True)

@@ -303,15 +303,23 @@ def _md_summary(m: _Md) -> list[str]:
     return [f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip() for s in m.brief.summary]
 
 
-def _md_facts(m: _Md) -> list[str]:
+def _confirmed(brief: Brief, kind: str) -> list[Claim]:
+    """The claims two or more independent sources confirm, of one kind (news or background)."""
+    return [c for c in brief.claims if c.independent_support >= 2 and c.kind == kind]
+
+
+def _md_fact(m: _Md, c: Claim) -> str:
     """One line per confirmed fact: the wordings of each source stay in the JSON and HTML forms
     (a brief says each fact once)."""
-    lines = []
-    for c in m.brief.claims:
-        if c.independent_support >= 2:
-            support = _support(c.independent_support, "confirmed", len(c.sources))
-            lines.append(m.line(md_escape(c.text), c.sources) + f" — *{support}*")
-    return lines
+    return m.line(md_escape(c.text), c.sources) + f" — *{_support(c.independent_support, 'confirmed', len(c.sources))}*"
+
+
+def _md_facts(m: _Md) -> list[str]:
+    return [_md_fact(m, c) for c in _confirmed(m.brief, "news")]
+
+
+def _md_background(m: _Md) -> list[str]:
+    return [_md_fact(m, c) for c in _confirmed(m.brief, "background")]
 
 
 def _md_timeline(m: _Md) -> list[str]:
@@ -420,6 +428,7 @@ _MD_SECTIONS: tuple[tuple[str, Callable[[_Md], list[str]], str, str], ...] = (
     ("Where sources differ", _md_differences, "\n", ""),
     ("Key facts", _md_facts, "\n", ""),
     ("Who said what", _md_quotes, "\n", ""),
+    ("Background", _md_background, "\n", ""),
     ("Timeline", _md_timeline, "\n", ""),
     ("Numbers", _md_numbers, "\n", ""),
     ("Names", _md_entities, "\n", ""),
@@ -436,7 +445,7 @@ def to_markdown(brief: Brief, *, anchor_prefix: str = "source-", full: bool = Fa
     (:data:`BRIEF_SHARE`), beyond what every brief has: the headline, the lead's first
     sentence and the list of sources. Sections are filled in an editor's order (the
     summary, where sources differ, the key facts, the quotes several sources give, the
-    timeline, numbers and names two reports give, the single-source claims) while they
+    background, the timeline, numbers and names two reports give, the single-source claims) while they
     fit, and a section that is cut says how many items the full brief has more. ``full=True`` gives every
     item: each quotation with its wordings, every number, name and title.
 
@@ -481,7 +490,7 @@ def compact_view(brief: Brief) -> dict[str, tuple[list[Any], list[Any]]]:
     shown = compact_counts(brief)
     pools: dict[str, tuple[Sequence[Any], Callable[[Any], bool]]] = {
         "Summary": (brief.summary, bool), "Where sources differ": (brief.disagreements, bool),
-        "Key facts": ([c for c in brief.claims if c.independent_support >= 2], bool),
+        "Key facts": (_confirmed(brief, "news"), bool), "Background": (_confirmed(brief, "background"), bool),
         "Who said what": (brief.quotes, _compact_quote), "Timeline": (brief.timeline, bool),
         "Numbers": (brief.numbers, _compact_number), "Names": (brief.entities, _compact_entity),
         "Single-source claims": (brief.single_source, bool), "Sources": (brief.sources, bool),
@@ -690,6 +699,7 @@ _HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html, Any], str], Callable[[_Ht
     ("Where sources differ", "differences", _html_difference, _joined("")),
     ("Key facts", "key-facts", _html_fact, _wrap("ul", "facts")),
     ("Who said what", "quotes", _html_quote, _joined("")),
+    ("Background", "background", _html_fact, _wrap("ul", "facts")),
     ("Timeline", "timeline", _html_moment, _wrap("ol", "timeline")),
     ("Numbers", "numbers", _html_number, _html_number_table),
     ("Names", "entities", _html_entity, _wrap("ul", "entities")),
