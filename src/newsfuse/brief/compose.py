@@ -27,7 +27,7 @@ from ..pipeline import Story
 from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
                     Statement, TimelineItem, ValueVariant, Variant)
 
-SUMMARY_SENTENCES = 5
+SUMMARY_SENTENCES = 3  # the lead: who did what, when and where
 BACKGROUND_DAYS = 14  # a claim of days this long before the story's latest report is background
 LATE = 0.7  # ... and so is one without a day that its reports tell this far down (0 top, 1 end)
 MMR_LAMBDA = 0.7  # weight of importance against novelty
