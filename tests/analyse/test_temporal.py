@@ -200,6 +200,36 @@ def test_talks_two_days_later_and_the_next_day():
     assert got["the next day"][0] == D("2022-01-13")
 
 
+def test_a_count_from_an_event_we_cannot_date_is_not_a_date():
+    """"A year after he became president" counts from an event, not from the last date the text
+    named; "a day after that" counts from the day just told."""
+    text = ("The queen has hosted state visits since 1952. We got him here less than a year after he became "
+            "president. He flew in on 23 June 2016 and left a day after that, a day after the referendum.")
+    got = [(text[e.start:text.index(" ", e.end + 1)], e.value) for e in extract_dates(text, D("2018-04-27"))]
+    assert ("a year after he", None) in got  # found, and not placed in 1953
+    assert ("a day after that,", D("2016-06-24")) in got and ("a day after the", None) in got
+
+
+def test_a_count_does_not_reach_back_past_a_time_it_cannot_count_from():
+    """"In July, it tested a missile, then a second one three weeks later": not three weeks after the
+    day named paragraphs before, and not three weeks after the report."""
+    got = found("Trump spoke on Wednesday. In July, it tested a missile, then a second one three weeks later.",
+                D("2018-04-21"))
+    assert got["three weeks later"] == (None, None)
+    got = found("It tested a second missile three weeks later.", D("2018-04-21"))
+    assert got["three weeks later"] == (None, None)
+
+
+def test_a_month_of_this_last_or_next_year():
+    got = found("In January this year, Trump cancelled a visit. The talks of March last year failed. "
+                "A summit is planned for June next year.", D("2018-04-26"))
+    assert got["January this year"] == (D("2018-01-01"), D("2018-01-31"))
+    assert got["March last year"] == (D("2017-03-01"), D("2017-03-31"))
+    assert got["June next year"] == (D("2019-06-01"), D("2019-06-30"))
+    assert "this year" not in got  # one expression, not a month and a whole year
+    assert "May last year" not in found("Theresa May last year invited him.", D("2018-04-26"))
+
+
 # --------------------------------------------------------------------------- clock times
 
 

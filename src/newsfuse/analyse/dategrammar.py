@@ -94,7 +94,8 @@ class Expression:
 
     - ``date``: year (None when not stated), month, day, day2 ("Jan. 10-13"),
       weekday when stated ("Monday, 10 March");
-    - ``month``: year?, month, part (early, mid, late, end), rel (next, last);
+    - ``month``: year?, month, part (early, mid, late, end), rel (next, last),
+      years ("January this year": 0, "last year": -1, "next year": 1);
     - ``year``: year, year2 (ranges, decades), part;
     - ``weekday``: weekday, weekday2 ("from Thursday to Friday"), rel, part
       (morning, night, ...);
@@ -136,6 +137,7 @@ class Expression:
     prep: str | None = None
     ambiguous: bool = False
     target: int | None = None
+    years: int | None = None  # a month of this (0), last (-1) or next (1) year: "in January this year"
 
     @property
     def has_year(self) -> bool:
@@ -254,11 +256,14 @@ def _b_month(m: re.Match[str], text: str) -> Expression | None:
     month = _month_ok(text, m)
     if month is None or m.group("mon").lower() not in _EN_MONTHS:
         return None
-    if not (m.group("prep") or m.group("part") or m.group("rel")):
+    if not (m.group("prep") or m.group("part") or m.group("rel") or m.group("yrel")):
         return None  # a bare month name is too often something else ("May", "March")
+    if not (m.group("prep") or m.group("part") or m.group("rel")) and _after_name(text, m.start()):
+        return None  # "Theresa May last year said": a name, not a month
     rel = (m.group("rel") or "").lower() or None
     part = _part(m.group("part"))
-    return Expression(_start(m, "part", "rel", "mon"), m.end(), "month", month=month, part=part, rel=rel)
+    years = {"this": 0, "last": -1, "next": 1}.get((m.group("yrel") or "").lower())
+    return Expression(_start(m, "part", "rel", "mon"), m.end(), "month", month=month, part=part, rel=rel, years=years)
 
 
 def _b_year(m: re.Match[str], text: str) -> Expression | None:
@@ -365,9 +370,13 @@ def _b_anchored(m: re.Match[str], text: str) -> Expression | None:
         return None  # "for two days before the vote" is a duration
     d = m.group("dir").lower()
     direction = -1 if d in ("earlier", "before", "previously", "prior") else 1
-    # "two days before/after ..." needs its complement ("... the vote"): part="pre"
-    part = "pre" if d in ("before", "after", "prior") else None
+    # "two days before/after ..." needs its complement ("... the vote"): part="pre"; "a day after
+    # that" counts from the day just told
+    part = "pre" if d in ("before", "after", "prior") and not _THAT.match(text, m.end()) else None
     return Expression(m.start(), m.end(), "anchored", n=n, unit=_unit(m.group("unit")), direction=direction, part=part)
+
+
+_THAT = re.compile(r"\s+(?:that|this|it)\b", re.I)
 
 
 def _b_next_day(m: re.Match[str], text: str) -> Expression | None:
@@ -495,7 +504,7 @@ _RULES = [
         f"@mon {_PREP_KEYS} {_PART_KEYS} next last this coming",
         rf"{_B}(?:(?P<prep>in|for|since|until|till|from|during|by|through|throughout|before|after)\s+)?"
         rf"(?:{_PART}[\s-]+|(?P<rel>next|last|this|coming)\s+)?"
-        rf"{_MON_EN}(?!\s*\d)",
+        rf"{_MON_EN}(?!\s*\d)(?:,?\s+(?:of\s+)?(?P<yrel>this|last|next)\s+year\b)?",
         _b_month,
     ),
     # Years: "in 2014", "since 2014", "mid-2022", "between 2022 and 2024", "from 2022 to 2024"

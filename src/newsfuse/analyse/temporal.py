@@ -269,8 +269,10 @@ def resolve(
                 days[i] = _resolve_plain(e, base, base_confidence)
         except (ValueError, OverflowError):
             days[i] = None  # beyond the calendar (year 1 or 9999): "900 decades ago"
-        if days[i] is not None and _is_anchor(e, days[i]):  # type: ignore[arg-type]
-            anchor = days[i]
+        if days[i] is not None:
+            # "In July ... three weeks later": the story has moved to a time we cannot count from,
+            # so a count does not reach back past it to an older day
+            anchor = days[i] if _is_anchor(e, days[i]) else None  # type: ignore[arg-type]
     _attach_times(exprs, days, text, base, base_confidence)
     out = []
     for e, d in zip(exprs, days):
@@ -371,6 +373,9 @@ def _resolve_month(e: Expression, base: date | None, bc: float) -> _Day | None:
         conf, rel = 0.95, False
     elif base is None:
         return None
+    elif e.years is not None:  # "in January this year"
+        y, m = base.year + e.years, e.month
+        conf, rel = 0.85 * (0.6 + 0.4 * bc), True
     else:
         y, m = _pick_month(e.month, base, e.tense, e.rel)  # type: ignore[arg-type]
         conf, rel = 0.85 * (0.6 + 0.4 * bc), True
@@ -428,14 +433,14 @@ def _resolve_anchored(
     unit = e.unit or "day"
     if target is not None:
         ref, conf = target, target.confidence * 0.9
+    elif e.part == "pre":
+        return None  # "a year after he became president": counted from an event we cannot date
     elif anchor is not None:
         ref, conf = anchor, anchor.confidence * 0.85
-        if e.part == "pre":
-            conf *= 0.5  # "two weeks before the grounding": counted from an event we cannot date
-    elif base is not None and e.part != "pre":
+    elif base is not None and unit == "day" and e.n <= 1:
         ref, conf = _Day(base, base, "day", bc, True), bc * 0.6  # "the next day" with nothing before it
     else:
-        return None  # "two days after the vote" and no date to count from
+        return None  # "three weeks later" and no date to count from: not the report's day
     if e.direction == 0:
         lo, hi = (ref.value, ref.last) if unit == "day" else _unit_bounds(ref.value, unit)
         return _Day(lo, hi, _grain(unit) if unit != "day" else ref.grain, conf, True)
