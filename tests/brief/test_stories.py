@@ -221,3 +221,13 @@ def test_background_has_its_own_section_and_stays_out_of_the_summary(seeds_brief
     assert titles.index("Key facts") < titles.index("Background") < titles.index("Timeline")
     background = md.split("## Background\n")[1].split("\n## ")[0]
     assert "Crimea" in background and "Crimea" not in md.split("## Key facts\n")[1].split("\n## ")[0]
+
+
+def test_a_report_without_an_outlet_is_named_by_its_dateline(seeds_brief) -> None:
+    """The seeds carry no metadata; the one that opens "(CNN) —" is CNN's."""
+    b, articles = seeds_brief
+    by_id = {a.id: a for a in articles}
+    outlets = {s.outlet for s in b.sources}
+    assert "CNN" in outlets
+    for s in b.sources:
+        assert (s.outlet == "CNN") == ("(CNN)" in (by_id[s.article_id].dateline or ""))

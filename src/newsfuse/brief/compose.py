@@ -73,7 +73,7 @@ def _sources(story: Story, analysis: StoryAnalysis, numbers: Sources) -> list[So
         if link is not None:
             relation = link[1]
             copy_of = link[0] if relation == "copy" else None
-        out.append(Source(n, a.id, a.source or _host(a.url), a.url or None, a.title, published, a.language,
+        out.append(Source(n, a.id, a.source or _host(a.url) or _agency(a.dateline), a.url or None, a.title, published, a.language,
                           copy_of, via, link[0] if link else None, relation, _length(a)))
     return out
 
@@ -85,6 +85,13 @@ def _length(a: Article) -> int:
         return len(" ".join(s.split()))
 
     return chars(a.title or "") + (chars(a.text) if a.text != a.title else 0)
+
+
+def _agency(dateline: str | None) -> str | None:
+    """Who a report says it is by when nothing else does: the agency of its dateline ("(CNN)",
+    "PORT AVEL, March 6 (NWS)")."""
+    m = re.search(r"\(([^()]+)\)", dateline or "")
+    return m.group(1).strip() if m else None
 
 
 def _host(url: str | None) -> str | None:
