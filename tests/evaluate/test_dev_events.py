@@ -8,8 +8,9 @@ from newsfuse.evaluate.brief import evaluate
 
 from ..conftest import DATA, ROOT, need
 
-HIGHER_IS_BETTER = ("claim_precision", "support_precision", "fact_recall", "diff_precision", "diff_recall")
-LOWER_IS_BETTER = ("junk_cited",)
+HIGHER_IS_BETTER = ("claim_precision", "support_precision", "fact_recall", "diff_precision", "diff_recall",
+                    "lead_news", "summary_on_story")
+LOWER_IS_BETTER = ("junk_cited", "summary_repeats", "md_ratio")
 
 
 def recorded() -> dict[str, float]:
