@@ -18,7 +18,7 @@ import numpy as np
 from ..analyse.model import Quantity, StoryAnalysis
 from ..analyse.numbers import count_key
 from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources
-from ..corroborate.claims import as_sentence, dependent, garbled
+from ..corroborate.claims import as_sentence, dependent, ends_cleanly, garbled
 from ..corroborate.differences import number_key
 from ..corroborate.units import Unit
 from ..corroborate.similarity import cosine
@@ -200,7 +200,7 @@ def _single_source(c: Corroboration, confirmed: set[str]) -> list[SingleSource]:
         if len(u.text.split()) < SINGLE_SOURCE_MIN_WORDS or not new:
             continue
         text = as_sentence(u.clause) if u.text in confirmed and len(u.clause.split()) >= SINGLE_SOURCE_MIN_WORDS \
-            else u.text
+            and ends_cleanly(u) else u.text
         if text in confirmed:
             continue
         words = frozenset(re.findall(r"\w+", text.lower()))

@@ -33,7 +33,7 @@ from .sources import Sources
 from .units import Unit, is_claim
 from .words import stem
 
-__all__ = ["AlignedClaim", "align", "dependent", "garbled", "is_claim"]
+__all__ = ["AlignedClaim", "align", "dependent", "ends_cleanly", "garbled", "is_claim"]
 
 SUPPORT = 0.7  # probability that two units state one fact, from which one supports the other
 PAIR_SUPPORT = 0.85  # a claim of two sources alone needs this confident a match
@@ -73,7 +73,7 @@ class AlignedClaim:
         u = self.shown
         # the rest of the sentence gives numbers or days of its own: shown, they would read as confirmed
         details = len(u.sentence_numbers) > len(u.numbers) or len(u.sentence_days) > len(u.days)
-        if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT
+        if u.frame or (u.whole and len(u.clause.split()) >= SHORT_STATEMENT and ends_cleanly(u)
                        and (details or len(u.clause) < OWN_SENTENCE * len(u.text))):
             return as_sentence(paired_quotes(u.clause))
         return paired_quotes(u.text)
@@ -112,6 +112,20 @@ def support_matrix(n: int, pairs: Pairs, proba: np.ndarray) -> np.ndarray:
     S[pairs.left, pairs.right] = ok
     S[pairs.right, pairs.left] = ok
     return S
+
+
+_OPENS_CLAUSE = re.compile(r"(?:[,;:.!?…(]|[—–]|-\s|(?:and|but|or|nor|while|whereas|which|who|whom|whose|where|"
+                           r"when|as|after|before|because|since|although|though|if|unless|until|that|so|then|yet|"
+                           r"despite|amid|following|according|including|during|without|with)\b)", re.I)
+
+
+def ends_cleanly(u: Unit) -> bool:
+    """Whether a clause ends where its sentence breaks: at the sentence's end, at punctuation (not
+    a quotation mark or bracket, which may close mid-phrase), or before a word that opens another
+    clause or phrase. One that stops mid-phrase ("we will be making" of
+    "we will be making our voices heard") would read as a fragment: its sentence is shown."""
+    rest = u.text[max(0, u.clause_end - u.start):].lstrip()
+    return not rest or _OPENS_CLAUSE.match(rest) is not None
 
 
 def pairs_feature(name: str) -> int:
