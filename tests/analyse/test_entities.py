@@ -538,3 +538,19 @@ def test_property_resolution_ignores_article_order(rows):
     a = resolve_entities(story(["1", "2", "3"]))
     b = resolve_entities(story(["3", "1", "2"]))
     assert sorted((e.id, e.name, e.label, e.mentions) for e in a) == sorted((e.id, e.name, e.label, e.mentions) for e in b)
+
+
+@pytest.mark.parametrize("text, name, label", [
+    ("The quake struck near the port city of Bandar Abbas on Sunday.", "Bandar Abbas", "PERSON"),
+    ("The quake struck Dargahan, a small town on the island, on Sunday.", "Dargahan", "PERSON"),
+    ("Floods reached the province of Valdmar overnight.", "Valdmar", "ORG"),
+])
+def test_a_name_the_text_calls_a_place_is_a_place(text: str, name: str, label: str) -> None:
+    doc = with_ents(text, [(name, label)])
+    assert [(m.text, m.label) for m in extract_mentions(text, doc)] == [(name, "GPE")]
+
+
+def test_a_person_named_beside_a_place_noun_stays_a_person() -> None:
+    text = "The mayor of the city, Anna Kovacs, a town councillor for years, spoke."
+    doc = with_ents(text, [("Anna Kovacs", "PERSON")])
+    assert [(m.text, m.label) for m in extract_mentions(text, doc)] == [("Anna Kovacs", "PERSON")]

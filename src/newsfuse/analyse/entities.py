@@ -296,6 +296,30 @@ def _fix_labels(doc: Doc, spans: list[_Span]) -> None:
         elif sp.label in ("PERSON", "ORG", "FAC") and not sp.honorific and is_place(text):
             if not (sp.label == "PERSON" and text in surnames):
                 sp.label = "GPE"
+        elif sp.label in ("PERSON", "ORG", "FAC", "PRODUCT") and not sp.honorific and _said_a_place(doc, sp):
+            sp.label = "GPE"
+
+
+# Nouns that say a name is a settlement or an area: "the port city of Bandar Abbas", "Dargahan, a
+# small town on the island".
+SETTLEMENTS = frozenset(
+    "city cities town towns village villages hamlet hamlets port island islands province provinces region regions "
+    "district districts county counties state states municipality capital suburb neighbourhood neighborhood area "
+    "borough township commune prefecture oblast".split()
+)
+
+
+def _said_a_place(doc: Doc, sp: _Span) -> bool:
+    """Whether the text says a name is a place: "the city of X", "X, a small town ..."."""
+    if sp.start >= 2 and doc[sp.start - 1].lower_ == "of" and doc[sp.start - 2].lower_ in SETTLEMENTS:
+        return True
+    k = sp.end
+    if k + 1 < len(doc) and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "the"):
+        k += 2
+        while k < len(doc) and k < sp.end + 6 and doc[k].pos_ in ("ADJ", "ADV") and doc[k].lower_ not in SETTLEMENTS:
+            k += 1
+        return k < len(doc) and doc[k].lower_ in SETTLEMENTS and doc[k].pos_ == "NOUN" and doc[k].dep_ != "compound"
+    return False
 
 
 def _add_missed(doc: Doc, spans: list[_Span]) -> list[_Span]:
