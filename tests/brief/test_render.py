@@ -31,8 +31,16 @@ from newsfuse.brief.model import (
     ValueVariant,
     Variant,
 )
-from newsfuse.brief.render import (BRIEF_SHARE, compact_counts, date_range, md_escape, to_html, to_json, to_markdown,
-                                   to_markdown_many)
+from newsfuse.brief.render import (
+    BRIEF_SHARE,
+    compact_counts,
+    date_range,
+    md_escape,
+    to_html,
+    to_json,
+    to_markdown,
+    to_markdown_many,
+)
 
 SCRIPT = "<script>window.__pwned=1;alert(1)</script>"
 IMG = '<img src=x onerror="window.__pwned=2;alert(1)">'

@@ -23,8 +23,19 @@ from collections.abc import Callable, Iterable, Sequence
 from string import Template
 from typing import Any
 
-from .model import (Brief, Claim, Disagreement, EntityFact, NumberFact, QuoteGroup, SingleSource, Source, Span,
-                    Statement, TimelineItem)
+from .model import (
+    Brief,
+    Claim,
+    Disagreement,
+    EntityFact,
+    NumberFact,
+    QuoteGroup,
+    SingleSource,
+    Source,
+    Span,
+    Statement,
+    TimelineItem,
+)
 
 __all__ = ["compact_counts", "compact_view", "date_range", "md_escape", "to_html", "to_json", "to_markdown", "to_markdown_many"]
 
@@ -445,20 +456,16 @@ def to_markdown(brief: Brief, *, anchor_prefix: str = "source-", full: bool = Fa
     (:data:`BRIEF_SHARE`), beyond what every brief has: the headline, the lead's first
     sentence and the list of sources. Sections are filled in an editor's order (the
     summary, where sources differ, the key facts, the quotes several sources give, the
-    background, the timeline, numbers and names two reports give, the single-source claims) while they
-    fit, and a section that is cut says how many items the full brief has more. ``full=True`` gives every
-    item: each quotation with its wordings, every number, name and title.
+    background, the timeline, numbers and names two reports give, the single-source
+    claims) while they fit, and a section that is cut says how many more items the full
+    brief has. ``full=True`` gives every item: each quotation with its wordings, every
+    number, name and title.
 
     Citations link to ``<a id="source-n">`` anchors in the source list (GitHub
     keeps such anchors). ``anchor_prefix`` keeps anchors unique when several
     briefs share one document.
     """
-    m = _Md(brief, anchor_prefix, full)
-    head = f"# {md_escape(brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(brief))}"
-    sections = [(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS]
-    shown = {title: (len(items), False) for title, items, _, _ in sections}
-    if not full:
-        shown = _within(sections, _budget(brief) - len(head))
+    head, sections, shown = _layout(_Md(brief, anchor_prefix, full))
     blocks = [head]
     for title, items, join, preface in sections:
         k, note = shown[title]
@@ -474,13 +481,20 @@ def _more_note(kept: list[str], more: int, join: str) -> str:
     return f"\n{join.strip()}{note}" if kept else note
 
 
+def _layout(m: _Md) -> tuple[str, list[tuple[str, list[str], str, str]], dict[str, tuple[int, bool]]]:
+    """The brief's head, its sections' items, and per section how many items are shown and
+    whether a line says how many more the full brief has."""
+    head = f"# {md_escape(m.brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(m.brief))}"
+    sections = [(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS]
+    if m.full:
+        return head, sections, {title: (len(items), False) for title, items, _, _ in sections}
+    return head, sections, _within(sections, _budget(m.brief) - len(head))
+
+
 def compact_counts(brief: Brief) -> dict[str, int]:
     """Per section title, how many of its items the compact brief shows (see :func:`to_markdown`;
     the HTML brief shows the same first and folds the rest)."""
-    m = _Md(brief, "source-", full=False)
-    head = f"# {md_escape(brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(brief))}"
-    shown = _within([(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS],
-                    _budget(brief) - len(head))
+    _, _, shown = _layout(_Md(brief, "source-", full=False))
     return {title: k for title, (k, _) in shown.items()}
 
 
