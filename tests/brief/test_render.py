@@ -556,3 +556,16 @@ def test_dates_and_numbers_read_well() -> None:
     md = to_markdown(b, full=True)
     assert "**people**: 12,000 [[1]]" in md and "**share**: 0.5% [[1]]" in md
     assert "**budget**: at least 1,000,000 euros [[1]]" in md
+
+
+def test_the_line_of_a_cut_section_is_a_paragraph_of_its_own() -> None:
+    """After a list or after the lead's sentences, "N more in the full brief" stands apart (a blank
+    line before it), so a renderer does not fold it into the last item or sentence."""
+    b = hostile_brief()
+    b.summary = b.summary * 6
+    for s in b.sources:
+        s.length = 1200
+    md = to_markdown(b)
+    notes = list(re.finditer(r"\*\d+ (?:more )?in the full brief", md))
+    assert notes and any(n.start() < md.index("## Where sources differ") for n in notes)  # the lead was cut too
+    assert all(md[n.start() - 2:n.start()] == "\n\n" for n in notes)

@@ -478,7 +478,9 @@ def to_markdown(brief: Brief, *, anchor_prefix: str = "source-", full: bool = Fa
 def _more_note(kept: list[str], more: int, join: str) -> str:
     """The line that ends a cut section (a paragraph of its own, not part of a list item)."""
     note = f"*{more} {'more ' if kept else ''}in the full brief (`--full`).*"
-    return f"\n{join.strip()}{note}" if kept else note
+    if not kept:
+        return note
+    return f"\n{note}" if join == "\n" else f"\n\n{note}"  # joined after the last item: a blank line before it
 
 
 def _layout(m: _Md) -> tuple[str, list[tuple[str, list[str], str, str]], dict[str, tuple[int, bool]]]:
