@@ -569,3 +569,20 @@ def test_the_line_of_a_cut_section_is_a_paragraph_of_its_own() -> None:
     notes = list(re.finditer(r"\*\d+ (?:more )?in the full brief", md))
     assert notes and any(n.start() < md.index("## Where sources differ") for n in notes)  # the lead was cut too
     assert all(md[n.start() - 2:n.start()] == "\n\n" for n in notes)
+
+
+@given(st.integers(min_value=1, max_value=4000), st.integers(min_value=0, max_value=8))
+def test_the_compact_brief_keeps_to_its_budget(length: int, repeat: int) -> None:
+    """Whatever the length of the reports, the compact brief is at most half of it, beyond what
+    every brief has (the headline, the lead's first sentence and the sources); and it keeps
+    everything the full brief's first lead sentence and source list hold."""
+    b = hostile_brief()
+    b.claims = b.claims * (repeat + 1)
+    for s in b.sources:
+        s.length = length
+    md, full = to_markdown(b), to_markdown(b, full=True)
+    essentials = len(to_markdown(Brief(b.story_id, b.headline, b.first_seen, b.last_seen,
+                                       summary=b.summary[:1], sources=b.sources)))
+    assert len(md) <= max(BRIEF_SHARE * length * len(b.sources), essentials)
+    assert md_section(md, "Sources") == md_section(full, "Sources")
+    assert md_section(md, "Summary").startswith(md_section(full, "Summary").split(" [[")[0])
