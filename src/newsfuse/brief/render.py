@@ -490,7 +490,7 @@ def _layout(m: _Md) -> tuple[str, list[tuple[str, list[str], str, str]], dict[st
     sections = [(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS]
     if m.full:
         return head, sections, {title: (len(items), False) for title, items, _, _ in sections}
-    return head, sections, _within(sections, _budget(m.brief) - len(head))
+    return head, sections, _within(sections, _budget(m.brief) - len(head) - 1)  # the document's final newline
 
 
 def compact_counts(brief: Brief) -> dict[str, int]:
