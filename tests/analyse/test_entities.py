@@ -544,6 +544,7 @@ def test_property_resolution_ignores_article_order(rows):
     ("The quake struck near the port city of Bandar Abbas on Sunday.", "Bandar Abbas", "PERSON"),
     ("The quake struck Dargahan, a small town on the island, on Sunday.", "Dargahan", "PERSON"),
     ("Floods reached the province of Valdmar overnight.", "Valdmar", "ORG"),
+    ("Homes in the Dargehan area were damaged.", "Dargehan", "FAC"),
 ])
 def test_a_name_the_text_calls_a_place_is_a_place(text: str, name: str, label: str) -> None:
     doc = with_ents(text, [(name, label)])
@@ -554,3 +555,12 @@ def test_a_person_named_beside_a_place_noun_stays_a_person() -> None:
     text = "The mayor of the city, Anna Kovacs, a town councillor for years, spoke."
     doc = with_ents(text, [("Anna Kovacs", "PERSON")])
     assert [(m.text, m.label) for m in extract_mentions(text, doc)] == [("Anna Kovacs", "PERSON")]
+
+
+def test_names_joined_to_a_place_are_places() -> None:
+    text = "Several units in the villages Kavouhi and Zinabieh were damaged."
+    doc = with_ents(text, [("Kavouhi", "PERSON"), ("Zinabieh", "PERSON")])
+    assert [(m.text, m.label) for m in extract_mentions(text, doc)] == [("Kavouhi", "GPE"), ("Zinabieh", "GPE")]
+    text = "The envoy met Anna Kovacs and Piet Rahn in the city."
+    doc = with_ents(text, [("Anna Kovacs", "PERSON"), ("Piet Rahn", "PERSON")])
+    assert {m.label for m in extract_mentions(text, doc)} == {"PERSON"}

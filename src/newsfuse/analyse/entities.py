@@ -298,6 +298,12 @@ def _fix_labels(doc: Doc, spans: list[_Span]) -> None:
                 sp.label = "GPE"
         elif sp.label in ("PERSON", "ORG", "FAC", "PRODUCT") and not sp.honorific and _said_a_place(doc, sp):
             sp.label = "GPE"
+    # "the villages Kavouhi and Zinabieh": the names joined to a place are places too
+    places = {t.i for sp in spans if sp.label == "GPE" for t in doc[sp.start:sp.end]}
+    for sp in spans:
+        root = doc[sp.start:sp.end].root
+        if sp.label in ("PERSON", "ORG", "FAC") and not sp.honorific and root.dep_ == "conj" and root.head.i in places:
+            sp.label = "GPE"
 
 
 # Nouns that say a name is a settlement or an area: "the port city of Bandar Abbas", "Dargahan, a
@@ -312,7 +318,13 @@ SETTLEMENTS = frozenset(
 def _said_a_place(doc: Doc, sp: _Span) -> bool:
     """Whether the text says a name is a place: "the city of X", "X, a small town ..."."""
     if sp.start >= 2 and doc[sp.start - 1].lower_ == "of" and doc[sp.start - 2].lower_ in SETTLEMENTS:
-        return True
+        return True  # "the port city of Bandar Abbas"
+    before = doc[sp.start - 1] if sp.start else None
+    if before is not None and before.lower_ in SETTLEMENTS and before.pos_ == "NOUN" and before.dep_ != "compound" \
+            and doc[sp.start:sp.end].root.dep_ == "appos":
+        return True  # "the villages Kavouhi and Zinabieh"
+    if sp.end < len(doc) and doc[sp.end].lower_ in SETTLEMENTS and doc[sp.end - 1].dep_ == "compound":
+        return True  # "the Dargehan area"
     k = sp.end
     if k + 1 < len(doc) and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "the"):
         k += 2
