@@ -293,6 +293,7 @@ class _Md:
     def __init__(self, brief: Brief, prefix: str, full: bool = True) -> None:
         self.brief, self.prefix, self.full = brief, prefix, full
         self.ids = {s.id for s in brief.sources}
+        self.one_language = len({s.language for s in brief.sources}) == 1
 
     def cite(self, ns: Iterable[int]) -> str:
         """``[[1]](#source-1)[[3]](#source-3)``: GitHub shows "[1][3]" as links; plain text stays readable."""
@@ -308,15 +309,53 @@ class _Md:
         return [self.line(f"“{md_escape(v.text)}”", v.sources, "  ") for v in variants]
 
 
-# Each section gives its items (an item may span lines), most important first.
+# What each section holds: the brief's items in their order (most important first), and whether
+# the compact brief may give an item (the others it leaves to the full brief). Markdown, the
+# HTML brief and the web page all read their sections from here.
 
-def _md_summary(m: _Md) -> list[str]:
-    return [f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip() for s in m.brief.summary]
+def _always(x: Any) -> bool:
+    return True
 
 
 def _confirmed(brief: Brief, kind: str) -> list[Claim]:
     """The claims two or more independent sources confirm, of one kind (news or background)."""
     return [c for c in brief.claims if c.independent_support >= 2 and c.kind == kind]
+
+
+def _compact_quote(q: QuoteGroup) -> bool:
+    """Whether the compact brief gives a quote: direct words two independent sources give."""
+    return q.direct and q.independent_support >= 2
+
+
+def _two_reports(x: NumberFact | EntityFact) -> bool:
+    """Whether the compact brief gives a figure or a name: two reports give it."""
+    return len(x.sources) >= 2
+
+
+_POOLS: dict[str, tuple[Callable[[Brief], Sequence[Any]], Callable[[Any], bool]]] = {
+    "Summary": (lambda b: b.summary, _always),
+    "Where sources differ": (lambda b: b.disagreements, _always),
+    "Key facts": (lambda b: _confirmed(b, "news"), _always),
+    "Who said what": (lambda b: b.quotes, _compact_quote),
+    "Background": (lambda b: _confirmed(b, "background"), _always),
+    "Timeline": (lambda b: b.timeline, _always),
+    "Numbers": (lambda b: b.numbers, _two_reports),
+    "Names": (lambda b: b.entities, _two_reports),
+    "Single-source claims": (lambda b: b.single_source, _always),
+    "Sources": (lambda b: b.sources, _always),
+}
+
+
+def _pool(brief: Brief, title: str, full: bool) -> list[Any]:
+    """A section's items: all of them, or those the compact brief may give."""
+    items, compact = _POOLS[title]
+    return [x for x in items(brief) if full or compact(x)]
+
+
+# Each section renders one item (an item may span lines).
+
+def _md_sentence(m: _Md, s: Statement) -> str:
+    return f"{md_escape(s.text)} {m.cite(s.sources)}".rstrip()
 
 
 def _md_fact(m: _Md, c: Claim) -> str:
@@ -325,107 +364,55 @@ def _md_fact(m: _Md, c: Claim) -> str:
     return m.line(md_escape(c.text), c.sources) + f" — *{_support(c.independent_support, 'confirmed', len(c.sources))}*"
 
 
-def _md_facts(m: _Md) -> list[str]:
-    return [_md_fact(m, c) for c in _confirmed(m.brief, "news")]
+def _md_moment(m: _Md, t: TimelineItem) -> str:
+    return m.line(f"**{md_escape(_when(t.date))}** — {md_escape(t.text)}", t.sources)
 
 
-def _md_background(m: _Md) -> list[str]:
-    return [_md_fact(m, c) for c in _confirmed(m.brief, "background")]
+def _md_quote(m: _Md, q: QuoteGroup) -> str:
+    who = f"**{md_escape(q.speaker) if q.speaker else 'Unattributed'}**"
+    via = f" via {md_escape(q.channel)}" if q.channel else ""
+    said = f"“{md_escape(q.text)}”" if q.direct else f"{md_escape(q.text)} *(reported speech)*"
+    support = _support(q.independent_support, "reported")
+    support = f" — *{support}*" if support else ""
+    return "\n".join([m.line(f"{who}{via}: {said}", _quote_sources(q)) + support, *m.variants(q.variants)])
 
 
-def _md_timeline(m: _Md) -> list[str]:
-    return [m.line(f"**{md_escape(_when(t.date))}** — {md_escape(t.text)}", t.sources) for t in m.brief.timeline]
+def _md_number(m: _Md, n: NumberFact) -> str:
+    value, written = md_escape(_number(n)), _as_written(n)
+    text = " ".join(x for x in (value, f"(“{md_escape(written)}”)" if written else "") if x)
+    return m.line(f"**{md_escape(n.what)}**: {text}", n.sources)
 
 
-def _compact_quote(q: QuoteGroup) -> bool:
-    """Whether the compact brief gives a quote: direct words two independent sources give."""
-    return q.direct and q.independent_support >= 2
+def _md_entity(m: _Md, e: EntityFact) -> str:
+    """A name; its titles in the full brief only (a title two sources give differently is a difference)."""
+    aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
+    also = f" · also {', '.join(md_escape(a) for a in aliases)}" if aliases else ""
+    roles = [m.line(md_escape(r.text), r.sources, "  ") for r in e.roles] if m.full else []
+    return "\n".join([m.line(f"**{md_escape(e.name)}** · {md_escape(e.kind)}{also}", e.sources), *roles])
 
 
-def _compact_number(n: NumberFact) -> bool:
-    """Whether the compact brief gives a figure: two reports give it."""
-    return len(n.sources) >= 2
+def _md_difference(m: _Md, d: Disagreement) -> str:
+    kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
+    lines = [f"- **{md_escape(d.about)}** · *{md_escape(kind)}*"]
+    for k, v in enumerate(d.variants):
+        when = f" *({md_escape(_evolution(d, k))})*" if d.evolution else ""
+        lines.append(m.line(md_escape(v.value) + when, v.sources, "  "))
+    return "\n".join(lines)
 
 
-def _compact_entity(e: EntityFact) -> bool:
-    """Whether the compact brief gives a name: two reports give it."""
-    return len(e.sources) >= 2
-
-
-def _md_quotes(m: _Md) -> list[str]:
-    """Who said what; the compact brief keeps the direct quotes two independent sources give."""
-    items = []
-    for q in m.brief.quotes:
-        if not m.full and not _compact_quote(q):
-            continue
-        who = f"**{md_escape(q.speaker) if q.speaker else 'Unattributed'}**"
-        via = f" via {md_escape(q.channel)}" if q.channel else ""
-        said = f"“{md_escape(q.text)}”" if q.direct else f"{md_escape(q.text)} *(reported speech)*"
-        support = _support(q.independent_support, "reported")
-        support = f" — *{support}*" if support else ""
-        items.append("\n".join([m.line(f"{who}{via}: {said}", _quote_sources(q)) + support, *m.variants(q.variants)]))
-    return items
-
-
-def _md_numbers(m: _Md) -> list[str]:
-    """Each figure; the compact brief keeps those two or more reports give."""
-    lines = []
-    for n in m.brief.numbers:
-        if not m.full and not _compact_number(n):
-            continue
-        value, written = md_escape(_number(n)), _as_written(n)
-        text = " ".join(x for x in (value, f"(“{md_escape(written)}”)" if written else "") if x)
-        lines.append(m.line(f"**{md_escape(n.what)}**: {text}", n.sources))
-    return lines
-
-
-def _md_entities(m: _Md) -> list[str]:
-    """Who and where; the compact brief keeps the names two or more reports give, without titles
-    (a title two sources give differently is a difference)."""
-    items = []
-    for e in m.brief.entities:
-        if not m.full and not _compact_entity(e):
-            continue
-        aliases = [a for a in dict.fromkeys(e.aliases) if a != e.name]
-        also = f" · also {', '.join(md_escape(a) for a in aliases)}" if aliases else ""
-        roles = [m.line(md_escape(r.text), r.sources, "  ") for r in e.roles] if m.full else []
-        items.append("\n".join([m.line(f"**{md_escape(e.name)}** · {md_escape(e.kind)}{also}", e.sources), *roles]))
-    return items
-
-
-def _md_differences(m: _Md) -> list[str]:
-    items = []
-    for d in m.brief.disagreements:
-        kind = "changed between reports" if d.evolution else _DIFFER_KINDS.get(d.kind, d.kind)
-        lines = [f"- **{md_escape(d.about)}** · *{md_escape(kind)}*"]
-        for k, v in enumerate(d.variants):
-            when = f" *({md_escape(_evolution(d, k))})*" if d.evolution else ""
-            lines.append(m.line(md_escape(v.value) + when, v.sources, "  "))
-        items.append("\n".join(lines))
-    return items
-
-
-def _md_single(m: _Md) -> list[str]:
-    lines = []
-    for s in m.brief.single_source:
-        copies = _copies(m.brief, s.source)
-        also = f" ({_also_in(copies)} {m.cite(copies)})" if copies else ""
-        lines.append(m.line(md_escape(s.text), [s.source]) + f" — *one source only*{also}")
-    return lines
-
-
-def _md_sources(m: _Md) -> list[str]:
-    return [_md_source(m, s) for s in m.brief.sources]
+def _md_single(m: _Md, s: SingleSource) -> str:
+    copies = _copies(m.brief, s.source)
+    also = f" ({_also_in(copies)} {m.cite(copies)})" if copies else ""
+    return m.line(md_escape(s.text), [s.source]) + f" — *one source only*{also}"
 
 
 def _md_source(m: _Md, s: Source) -> str:
     url = _web_url(s.url)
-    one_language = len({x.language for x in m.brief.sources}) == 1
     parts = [
         " — ".join(x for x in (md_escape(s.outlet) or ("Unknown outlet" if m.full else ""),
                                 md_escape(s.title) or "(untitled)") if x),
         md_escape(_published(s)),
-        "" if one_language and not m.full else md_escape(s.language),
+        "" if m.one_language and not m.full else md_escape(s.language),
         f"<{url}>" if url else (f"{md_escape(s.url)} (not a web link)" if s.url else ""),
         f"*{lineage[0]}* {m.cite([lineage[1]])}" if (lineage := _lineage(s)) else "",
     ]
@@ -433,19 +420,19 @@ def _md_source(m: _Md, s: Source) -> str:
 
 
 # An editor's order: what happened, where the sources differ, the facts, who said what, then the
-# reference sections. (title, items, how items join, a line before the items)
-_MD_SECTIONS: tuple[tuple[str, Callable[[_Md], list[str]], str, str], ...] = (
-    ("Summary", _md_summary, " ", ""),
-    ("Where sources differ", _md_differences, "\n", ""),
-    ("Key facts", _md_facts, "\n", ""),
-    ("Who said what", _md_quotes, "\n", ""),
-    ("Background", _md_background, "\n", ""),
-    ("Timeline", _md_timeline, "\n", ""),
-    ("Numbers", _md_numbers, "\n", ""),
-    ("Names", _md_entities, "\n", ""),
+# reference sections. (title, one item, how items join, a line before the items)
+_MD_SECTIONS: tuple[tuple[str, Callable[[_Md, Any], str], str, str], ...] = (
+    ("Summary", _md_sentence, " ", ""),
+    ("Where sources differ", _md_difference, "\n", ""),
+    ("Key facts", _md_fact, "\n", ""),
+    ("Who said what", _md_quote, "\n", ""),
+    ("Background", _md_fact, "\n", ""),
+    ("Timeline", _md_moment, "\n", ""),
+    ("Numbers", _md_number, "\n", ""),
+    ("Names", _md_entity, "\n", ""),
     ("Single-source claims", _md_single, "\n",
      "*Reported by one source only (its copies do not count as confirmation).*\n\n"),
-    ("Sources", _md_sources, "\n", ""),
+    ("Sources", _md_source, "\n", ""),
 )
 
 
@@ -487,7 +474,8 @@ def _layout(m: _Md) -> tuple[str, list[tuple[str, list[str], str, str]], dict[st
     """The brief's head, its sections' items, and per section how many items are shown and
     whether a line says how many more the full brief has."""
     head = f"# {md_escape(m.brief.headline) or 'Untitled story'}\n\n{md_escape(_coverage(m.brief))}"
-    sections = [(title, section(m), join, preface) for title, section, join, preface in _MD_SECTIONS]
+    sections = [(title, [render(m, x) for x in _pool(m.brief, title, m.full)], join, preface)
+                for title, render, join, preface in _MD_SECTIONS]
     if m.full:
         return head, sections, {title: (len(items), False) for title, items, _, _ in sections}
     return head, sections, _within(sections, _budget(m.brief) - len(head) - 1)  # the document's final newline
@@ -504,17 +492,10 @@ def compact_view(brief: Brief) -> dict[str, tuple[list[Any], list[Any]]]:
     """Per section title, (the items the compact brief shows, the others in the brief's order):
     for views that show the compact brief first and fold the rest (the web page)."""
     shown = compact_counts(brief)
-    pools: dict[str, tuple[Sequence[Any], Callable[[Any], bool]]] = {
-        "Summary": (brief.summary, bool), "Where sources differ": (brief.disagreements, bool),
-        "Key facts": (_confirmed(brief, "news"), bool), "Background": (_confirmed(brief, "background"), bool),
-        "Who said what": (brief.quotes, _compact_quote), "Timeline": (brief.timeline, bool),
-        "Numbers": (brief.numbers, _compact_number), "Names": (brief.entities, _compact_entity),
-        "Single-source claims": (brief.single_source, bool), "Sources": (brief.sources, bool),
-    }
     out = {}
-    for title, (items, compact) in pools.items():
-        first = [x for x in items if compact(x)][: shown[title]]
-        out[title] = (first, [x for x in items if not any(x is y for y in first)])
+    for title in _POOLS:
+        first = _pool(brief, title, False)[: shown[title]]
+        out[title] = (first, [x for x in _pool(brief, title, True) if not any(x is y for y in first)])
     return out
 
 
@@ -528,29 +509,30 @@ def _within(sections: list[tuple[str, list[str], str, str]], budget: float) -> d
     """How many items of each section fit the budget, and whether the line that says how many
     more the full brief has fits after them: the sources and the lead's first sentence whole,
     then each section's items in order while they fit."""
-    def size(title: str, items: list[str], join: str, preface: str) -> int:
-        return len(f"\n\n## {title}\n\n{preface}") + len(join.join(items)) if items else 0
+    def heading(title: str, preface: str) -> int:
+        return len(f"\n\n## {title}\n\n{preface}")
 
-    used = sum(size(*x) for x in sections if x[0] == "Sources")
+    used = sum(heading(title, preface) + len(join.join(items))
+               for title, items, join, preface in sections if title == "Sources" and items)
     shown = {}
     for title, items, join, preface in sections:
         if title == "Sources":
             shown[title] = (len(items), False)
             continue
-        kept: list[str] = []
-        for item in items:
-            grown = size(title, kept + [item], join, preface) - size(title, kept, join, preface)
-            if used + grown > budget - _MORE_NOTE and (kept or title != "Summary"):
+        k = 0
+        for item in items:  # each item costs itself and its joint, the first one the heading too
+            grown = len(item) + (len(join) if k else heading(title, preface))
+            if used + grown > budget - _MORE_NOTE and (k or title != "Summary"):
                 break
             used += grown
-            kept.append(item)
+            k += 1
         note = False
-        if len(kept) < len(items):
-            grown = size(title, kept + [_more_note(kept, len(items) - len(kept), join)], join, preface if kept else "") \
-                - size(title, kept, join, preface)
+        if k < len(items):
+            line = _more_note(items[:k], len(items) - k, join)
+            grown = len(line) + (len(join) if k else heading(title, ""))
             note = used + grown <= budget
             used += grown if note else 0
-        shown[title] = (len(kept), note)
+        shown[title] = (k, note)
     return shown
 
 
@@ -699,22 +681,23 @@ def _html_source(h: _Html, s: Source) -> str:
     )
 
 
-def _wrap(tag: str, cls: str, before: str = "") -> Callable[[_Html, list[str]], str]:
-    return lambda h, items: f'{before}<{tag} class="{cls}">{"".join(items)}</{tag}>'
+def _wrap(tag: str | None = None, cls: str = "", before: str = "", sep: str = "") -> Callable[[_Html, list[str]], str]:
+    """The container of a run of a section's items (none: the items one after the other)."""
+    def wrap(h: _Html, items: list[str]) -> str:
+        body = sep.join(items)
+        return f'{before}<{tag} class="{cls}">{body}</{tag}>' if tag else before + body
 
-
-def _joined(sep: str, tag: str = "") -> Callable[[_Html, list[str]], str]:
-    return lambda h, items: f'<{tag}>{sep.join(items)}</{tag.split()[0]}>' if tag else sep.join(items)
+    return wrap
 
 
 _SINGLE_NOTE = '<p class="note">Reported by one source only; its copies do not count as confirmation.</p>'
 
 # The Markdown brief's sections, in its order: (title, class, one item, container of a run of items)
 _HTML_SECTIONS: tuple[tuple[str, str, Callable[[_Html, Any], str], Callable[[_Html, list[str]], str]], ...] = (
-    ("Summary", "summary", _html_sentence, _joined(" ", 'p class="lede"')),
-    ("Where sources differ", "differences", _html_difference, _joined("")),
+    ("Summary", "summary", _html_sentence, _wrap("p", "lede", sep=" ")),
+    ("Where sources differ", "differences", _html_difference, _wrap()),
     ("Key facts", "key-facts", _html_fact, _wrap("ul", "facts")),
-    ("Who said what", "quotes", _html_quote, _joined("")),
+    ("Who said what", "quotes", _html_quote, _wrap()),
     ("Background", "background", _html_fact, _wrap("ul", "facts")),
     ("Timeline", "timeline", _html_moment, _wrap("ol", "timeline")),
     ("Numbers", "numbers", _html_number, _html_number_table),
