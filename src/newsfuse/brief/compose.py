@@ -10,6 +10,7 @@ tell it (mean position in their articles).
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from ..corroborate import AlignedClaim, Corroboration, MergedQuote, Sources
 from ..corroborate.claims import as_sentence, dependent, ends_cleanly, garbled
 from ..corroborate.differences import number_key
 from ..corroborate.units import Unit
+from ..corroborate.words import jaccard, word_set
 from ..corroborate.similarity import cosine
 from ..model import Article
 from ..pipeline import Story
@@ -47,9 +49,10 @@ def compose_brief(story: Story, analysis: StoryAnalysis, c: Corroboration) -> Br
     shared = [cl for cl in c.claims if c.support(cl) >= 2]
     brief.claims = _distinct([_claim(cl, c.sources) for cl in shared], shared)
     now = max((a.base_date for a in analysis.articles if a.base_date), default=None)
+    background = {id(cl) for cl in c.claims if _background(cl, now)}
     for claim, cl in zip(brief.claims, shared):
-        claim.kind = "background" if _background(cl, now) else "news"
-    brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c, now)]
+        claim.kind = "background" if id(cl) in background else "news"
+    brief.summary = [Statement(cl.text, cl.sources, _spans(cl)) for cl in _summary(c, background)]
     brief.single_source = _single_source(c, {claim.text for claim in brief.claims})
     brief.quotes = _quotes(c)
     brief.timeline = _timeline(analysis, c.sources)
@@ -148,11 +151,11 @@ def _background(cl: AlignedClaim, now: date | None) -> bool:
     return not days and float(np.mean([u.position for u in cl.units])) >= LATE and cl.pivot.tense != "future"
 
 
-def _summary(c: Corroboration, now: date | None = None) -> list[AlignedClaim]:
+def _summary(c: Corroboration, background: AbstractSet[int] = frozenset()) -> list[AlignedClaim]:
     """Maximal marginal relevance over the claims (news, not background, when there is news),
     then in the order the reports tell them."""
     candidates = [cl for cl in c.claims if len(cl.units[cl.canonical].text.split()) >= 6]
-    news = [cl for cl in candidates if not _background(cl, now)]
+    news = [cl for cl in candidates if id(cl) not in background]
     candidates = news or candidates
     if not candidates:
         return []
@@ -203,15 +206,11 @@ def _single_source(c: Corroboration, confirmed: set[str]) -> list[SingleSource]:
             and ends_cleanly(u) else u.text
         if text in confirmed:
             continue
-        words = frozenset(re.findall(r"\w+", text.lower()))
-        key = next((k for k in entries if k[0] == origin and _jaccard(k[1], words) >= SAME_WORDING), (origin, words))
+        words = word_set(text)
+        key = next((k for k in entries if k[0] == origin and jaccard(k[1], words) >= SAME_WORDING), (origin, words))
         entry = entries.setdefault(key, SingleSource(text, origin, []))
         entry.spans += [span for span in _spans(cl) if span not in entry.spans]
     return sorted(entries.values(), key=lambda s: (s.source, min(s.spans)[1:] if s.spans else (0, 0)))
-
-
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _quotes(c: Corroboration) -> list[QuoteGroup]:

@@ -31,7 +31,7 @@ from ..text import paired_quotes
 from .pairs import Pairs
 from .sources import Sources
 from .units import Unit, is_claim
-from .words import stem
+from .words import jaccard, stem, word_set
 
 __all__ = ["AlignedClaim", "align", "dependent", "ends_cleanly", "garbled", "is_claim"]
 
@@ -230,8 +230,7 @@ def _same_reports(pivot: int, kept: list[int], units: Sequence[Unit], sources: S
 
 def _verbatim(a: Unit, b: Unit) -> float:
     """How nearly two clauses of one provenance use the same words (Jaccard of their words)."""
-    x, y = set(re.findall(r"\w+", a.clause.lower())), set(re.findall(r"\w+", b.clause.lower()))
-    return len(x & y) / len(x | y) if x and y else 0.0
+    return jaccard(word_set(a.clause), word_set(b.clause))
 
 
 def _claim(units: Sequence[Unit], members: list[int], pivot: int, S: np.ndarray, vectors: np.ndarray) -> AlignedClaim:

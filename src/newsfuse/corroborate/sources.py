@@ -30,6 +30,7 @@ import numpy as np
 
 from ..analyse.model import ArticleAnalysis
 from ..model import Article
+from .words import jaccard
 
 SHARED_SHINGLE = 3  # words per shingle of narration
 SAME_SENTENCE = 0.3  # Jaccard of shingles from which two sentences are one wording
@@ -154,7 +155,7 @@ def shares_narration(sa: list[set[int]], sb: list[set[int]]) -> bool:
     several outlets reprint are not enough."""
     if not sa or not sb:
         return False
-    shared = sum(1 for x in sa if any(_jaccard(x, y) >= SAME_SENTENCE for y in sb))
+    shared = sum(1 for x in sa if any(jaccard(x, y) >= SAME_SENTENCE for y in sb))
     shorter = min(len(sa), len(sb))
     return shared == shorter or (shared >= SHARED_SENTENCES and shared >= SHARED_SHARE * shorter)
 
@@ -182,10 +183,6 @@ def _unquoted(text: str, lo: int, hi: int, quoted: list[tuple[int, int]]) -> str
     if at < hi:
         parts.append(text[at:hi])
     return " ".join(parts)
-
-
-def _jaccard(x: set[int], y: set[int]) -> float:
-    return len(x & y) / len(x | y) if x and y else 0.0
 
 
 def translated(va: np.ndarray, vb: np.ndarray) -> bool:

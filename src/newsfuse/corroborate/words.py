@@ -10,6 +10,8 @@ the content words of one story, and rarity weights (IDF) keep a collision of com
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 from ..text import STOP_WORDS
@@ -52,3 +54,13 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     return [stem(w) for w in _WORD.findall(text) if w.lower() not in STOP_WORDS and (len(w) > 2 or w[0].isdigit())]
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The distinct words of a text, lower case (for how nearly two wordings are one)."""
+    return frozenset(re.findall(r"\w+", text.lower()))
+
+
+def jaccard(x: AbstractSet[Hashable], y: AbstractSet[Hashable]) -> float:
+    """The share of two sets' members they have in common (0 when either is empty)."""
+    return len(x & y) / len(x | y) if x and y else 0.0
