@@ -165,7 +165,8 @@ class Store:
         return self._conn
 
     def _open_writer(self) -> sqlite3.Connection:
-        check_header(self.path) if self.path.exists() else None
+        if self.path.exists():
+            check_header(self.path)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=self.lock_timeout, check_same_thread=False)
         try:
             check_schema(conn, self.path, len(MIGRATIONS))
